@@ -1,0 +1,156 @@
+"""Benchmark: student RLOO training with soar's own update vs TRL 1.16's RLOOTrainer, on the same work.
+
+Work (as in shared/NOTES-trl-inner-loop.md): 10 RLOO steps x 2 questions x 4 completions x 48 new tokens, T=1.0,
+beta=0.001, lr 1e-5 cosine (no warmup), grad clip 1.0, fp32, on SmolLM2-135M-Instruct (and on the tiny random
+Llama of the tests, where the LM head is most of the model). Each variant runs in its own subprocess (so peak RSS is
+its own), one after the other; the ratio TRL time / our time is computed from the same run.
+
+    python bench/student_training.py                    # all variants, writes bench/results/student_training.json
+    python bench/student_training.py --models tiny --threads 2 --variants ours,trl,ours_bf16
+
+Timings cover the 10 training steps (generation + update + grading), not model loading or trainer construction
+(reported separately as setup_s). Not a test: nothing is asserted.
+"""
+from __future__ import annotations
+import argparse, json, os, platform, resource, subprocess, sys, time
+from pathlib import Path
+
+WORK = dict(steps=10, batch_size=2, group_size=4, max_new_tokens=48, beta=0.001, lr=1e-5, max_grad_norm=1.0,
+            temperature=1.0, seed=0)
+RESULTS = Path(__file__).parent / 'results' / 'student_training.json'
+
+
+def _questions(n):
+    from soar.data import load_benchmark
+    return load_benchmark('math')[:n]
+
+
+def _model_dir(name):
+    "A folder `from_pretrained` loads: SmolLM2-135M, or the tests' tiny random Llama saved once to a temp folder."
+    if name == 'smollm2':
+        from soar.models import smollm2_path
+        return str(smollm2_path())
+    import tempfile
+    from soar.models import tiny_lm, char_tokenizer
+    d = Path(tempfile.gettempdir()) / 'soar-bench-tiny-lm'
+    if not (d / 'config.json').exists():
+        tok = char_tokenizer(); tiny_lm(tok).save_pretrained(d); tok.save_pretrained(d)
+    return str(d)
+
+
+def run_ours(model, autocast=None):
+    import torch
+    from soar.policy import load_policy
+    from soar.rloo import RLOOConfig, train_student
+    w = WORK
+    t0 = time.perf_counter()
+    pol = load_policy(_model_dir(model))
+    qs = _questions(w['batch_size'] * w['steps'])
+    cfg = RLOOConfig(lr=w['lr'], beta=w['beta'], max_grad_norm=w['max_grad_norm'], autocast_dtype=autocast,
+                     micro_batch_size=w['batch_size'] * w['group_size'])
+    setup = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    logs = train_student(pol, qs, w['steps'], batch_size=w['batch_size'], group_size=w['group_size'],
+                         max_new_tokens=w['max_new_tokens'], temperature=w['temperature'], config=cfg, seed=w['seed'],
+                         progress=False)
+    dt = time.perf_counter() - t0
+    return dict(seconds=dt, setup_s=setup, gen_s=sum(l['gen_s'] for l in logs), update_s=sum(l['update_s'] for l in logs),
+                completion_tokens=sum(l['tokens'] for l in logs), reward=sum(l['reward'] for l in logs) / len(logs),
+                final_kl=logs[-1]['kl'])
+
+
+def run_trl(model):
+    import torch, trl, transformers
+    from datasets import Dataset
+    from transformers import AutoModelForCausalLM, AutoTokenizer, TrainerCallback
+    from soar.prompts import format_student
+    from soar.grading import math_reward
+    transformers.logging.set_verbosity_error()
+    w = WORK
+    t0 = time.perf_counter()
+    d = _model_dir(model)
+    tok = AutoTokenizer.from_pretrained(d)
+    if tok.pad_token is None: tok.pad_token = tok.eos_token
+    qs = _questions(w['batch_size'] * w['steps'])
+    ds = Dataset.from_list([dict(prompt=format_student(q.problem, 'math', tok), answer=q.answer) for q in qs])
+    def reward(completions, answer, **kw): return [math_reward(c, a) for c, a in zip(completions, answer)]
+    args = trl.RLOOConfig(output_dir=str(Path(os.environ.get('TMPDIR', '/tmp')) / 'soar-bench-trl'), use_cpu=True,
+                          bf16=False, gradient_checkpointing=False, learning_rate=w['lr'], beta=w['beta'],
+                          lr_scheduler_type='cosine', warmup_steps=0, max_grad_norm=w['max_grad_norm'],
+                          per_device_train_batch_size=w['batch_size'] * w['group_size'], num_generations=w['group_size'],
+                          max_completion_length=w['max_new_tokens'], temperature=w['temperature'],
+                          max_steps=w['steps'], save_strategy='no', report_to='none', logging_steps=1,
+                          disable_tqdm=True, seed=w['seed'], dataloader_num_workers=0)
+    steps = []
+    class Timer(TrainerCallback):
+        def on_log(self, a, state, control, logs=None, **kw):
+            if logs and 'reward' in logs: steps.append(logs)
+    tr = trl.RLOOTrainer(model=d, reward_funcs=reward, args=args, train_dataset=ds, processing_class=tok,
+                         callbacks=[Timer()])
+    from transformers.trainer_callback import PrinterCallback
+    tr.remove_callback(PrinterCallback)
+    setup = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    tr.train()
+    dt = time.perf_counter() - t0
+    toks = sum(s.get('completions/mean_length', 0) * w['batch_size'] * w['group_size'] for s in steps)
+    return dict(seconds=dt, setup_s=setup, completion_tokens=toks,
+                reward=sum(s['reward'] for s in steps) / max(len(steps), 1), final_kl=steps[-1].get('kl') if steps else None)
+
+
+def child(which, model, threads):
+    import torch
+    torch.set_num_threads(threads)
+    if which == 'ours': r = run_ours(model)
+    elif which == 'ours_bf16': r = run_ours(model, autocast='bfloat16')
+    elif which == 'trl': r = run_trl(model)
+    else: raise ValueError(which)
+    r['peak_rss_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    r['steps_per_s'] = WORK['steps'] / r['seconds']
+    print('RESULT ' + json.dumps(r), flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--models', default='smollm2,tiny')
+    ap.add_argument('--variants', default='ours,trl', help='ours, trl, ours_bf16 (bf16 autocast: slow on CPUs without bf16 units)')
+    ap.add_argument('--threads', type=int, default=1, help='torch threads; on a shared 2-core machine more than 1 oversubscribes badly')
+    ap.add_argument('--out', default=str(RESULTS))
+    ap.add_argument('--child', nargs=2, metavar=('VARIANT', 'MODEL'), help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.child: return child(*a.child, a.threads)
+    env = {**os.environ, 'OMP_NUM_THREADS': str(a.threads), 'TOKENIZERS_PARALLELISM': 'false'}
+    res = dict(work=WORK, threads=a.threads, started=time.strftime('%Y-%m-%d %H:%M:%S %Z'),
+               uptime_before=subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip(),
+               machine=dict(cpus=os.cpu_count(), platform=platform.platform(), python=platform.python_version()),
+               results={})
+    import torch, transformers, trl
+    res['versions'] = dict(torch=torch.__version__, transformers=transformers.__version__, trl=trl.__version__)
+    for model in a.models.split(','):
+        for v in a.variants.split(','):
+            t0 = time.time()
+            p = subprocess.run([sys.executable, __file__, '--child', v, model, '--threads', str(a.threads)],
+                               capture_output=True, text=True, env=env)
+            line = next((l for l in p.stdout.splitlines() if l.startswith('RESULT ')), None)
+            if line is None:
+                print(f'{model}/{v} failed:\n{p.stderr[-3000:]}', file=sys.stderr)
+                res['results'][f'{model}/{v}'] = dict(error=p.stderr[-1000:])
+                continue
+            r = json.loads(line[7:]); r['loadavg_after'] = os.getloadavg()
+            res['results'][f'{model}/{v}'] = r
+            print(f"{model:8s} {v:10s} {r['seconds']:7.1f} s  ({r['steps_per_s']:.3f} steps/s)  peak RSS "
+                  f"{r['peak_rss_mb']:6.0f} MB  [wall incl. setup {time.time() - t0:.0f} s]", flush=True)
+        R = res['results']
+        for v in ('ours', 'ours_bf16'):
+            if 'seconds' in R.get(f'{model}/{v}', {}) and 'seconds' in R.get(f'{model}/trl', {}):
+                res.setdefault('speedup_vs_trl', {})[f'{model}/{v}'] = R[f'{model}/trl']['seconds'] / R[f'{model}/{v}']['seconds']
+    res['uptime_after'] = subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()
+    print(json.dumps(res.get('speedup_vs_trl', {}), indent=1))
+    from soar.utils import atomic_write_json
+    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_json(a.out, res)
+    print('wrote', a.out)
+
+
+if __name__ == '__main__':
+    main()
