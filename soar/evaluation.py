@@ -15,11 +15,10 @@ from .metrics import DEFAULT_KS, pass_at_k_table, seed_table, seed_stats
 from .utils import atomic_write_json, config_hash
 
 # %% auto #0
-__all__ = ['PAPER_TASK_CONFIG', 'EvalConfig', 'derive_seed', 'centered_moving_average', 'reward_slopes', 'plateau_step',
-           'window_pass_at_k', 'select_checkpoint', 'evaluate_pass_at_k', 'question_batches', 'eval_schedule',
-           'train_and_evaluate', 'sample_teacher_questions', 'MethodSpec', 'base_method', 'hard_only', 'pq_method',
-           'ood_method', 'ps_method', 'teacher_method', 'real_method', 'EvalTask', 'run_one', 'EvalResults',
-           'load_results', 'run_evaluation']
+__all__ = ['PAPER_TASK_CONFIG', 'EvalConfig', 'centered_moving_average', 'reward_slopes', 'plateau_step', 'window_pass_at_k',
+           'select_checkpoint', 'evaluate_pass_at_k', 'question_batches', 'eval_schedule', 'train_and_evaluate',
+           'sample_teacher_questions', 'MethodSpec', 'base_method', 'hard_only', 'pq_method', 'ood_method', 'ps_method',
+           'teacher_method', 'real_method', 'EvalTask', 'run_one', 'EvalResults', 'load_results', 'run_evaluation']
 
 # %% ../nbs/30_evaluation.ipynb #da7b5020
 @dataclass
@@ -69,9 +68,8 @@ PAPER_TASK_CONFIG = {
 }
 
 # %% ../nbs/30_evaluation.ipynb #732d7603
-def derive_seed(seed: int, *tags) -> int:
-    "A 31-bit seed for the stream `tags` of run `seed` (stable across processes and Python versions)."
-    return int(config_hash([int(seed), *map(str, tags)], n=8), 16) & 0x7FFFFFFF
+from .utils import derive_seed   # one seed-derivation for the whole package
+
 
 # %% ../nbs/30_evaluation.ipynb #45ecd967
 def centered_moving_average(x, window: int = 25) -> np.ndarray:
