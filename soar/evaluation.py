@@ -220,28 +220,16 @@ def train_and_evaluate(student, synthetic: Sequence, real: Sequence, test: Seque
 
 # %% ../nbs/30_evaluation.ipynb #c8f1a7cd
 def sample_teacher_questions(teacher, n: int = 128, prompts='math', verifier='math', seed: int = 0,
-                             max_new_tokens: int = 512, temperature: float = 1.0, per_round: int | None = None,
+                             max_new_tokens: int = 512, temperature: float = 1.0,
                              max_rounds: int = 50, backend: str = 'transformers', id_prefix: str = 'teacher') -> list[Problem]:
     "`n` (question, answer) pairs from `teacher` (dir, Policy or generator) that pass the format filter, as `Problem`s."
-    from soar.policy import SamplingParams
-    from soar.prompts import format_teacher, parse_teacher_output
+    from soar.prompts import format_teacher
+    from soar.outer import sample_parsable          # the one rejection-sampling loop (shared with the SOAR outer loop)
     policy, gen = _generator(teacher, backend)
     tok = getattr(policy, 'tokenizer', None) or getattr(gen, 'tokenizer', None)
-    prompt, out, drawn = format_teacher(prompts, tok), [], 0
-    for rnd in range(max_rounds):
-        if len(out) >= n: break
-        k = per_round or max(n - len(out), 1)
-        sp = SamplingParams(n=k, temperature=temperature, max_new_tokens=max_new_tokens, seed=derive_seed(seed, 'teacher', rnd))
-        for comp in gen.generate([prompt], sp)[0]:
-            drawn += 1
-            qa = parse_teacher_output(comp.text, verifier)
-            if qa is not None and len(out) < n:
-                out.append(Problem(id=f'{id_prefix}-{seed}-{len(out)}', source='synthetic', problem=qa[0], answer=qa[1],
-                                   extra=dict(acceptance_draw=drawn)))
-    if len(out) < n:
-        raise RuntimeError(f"sample_teacher_questions: only {len(out)} of {n} parsable questions after {max_rounds} rounds "
-                           f"({drawn} samples); is the teacher following the format?")
-    return out
+    acc, _, _ = sample_parsable(gen, format_teacher(prompts, tok), n, seed, verifier, temperature, max_new_tokens,
+                                max_rounds, where='sample_teacher_questions')
+    return [Problem(id=f'{id_prefix}-{seed}-{i}', source='synthetic', problem=q, answer=a) for i, (q, a, _) in enumerate(acc)]
 
 # %% ../nbs/30_evaluation.ipynb #f0ee292c
 @dataclass
