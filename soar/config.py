@@ -25,12 +25,12 @@ class SoarConfig:
     dtype: str = _f('float32', 'parameter dtype', ('float32', 'bfloat16', 'float16'))
     device: str = _f('cpu', "torch device ('cpu', 'cuda', 'cuda:1', ...)")
     lora_rank: int = _f(0, 'LoRA rank for teacher and student (0 = full fine-tuning, as in the paper)')
-    prompts: str = _f('math', "prompt set (soar.prompts): 'math', 'math-chat', 'toy'")
+    prompts: str = _f('math', "prompt set (soar.prompts): 'math', 'math-chat', 'math-chat-fewshot', 'toy'")
     verifier: str = _f('math', 'answer checker', ('math', 'integer'))
     dataset: str = _f('math', "benchmark: 'math', 'harp', 'olympiadbench', 'toy' or a .jsonl path")
     data_dir: typing.Optional[str] = _f(None, 'folder with the benchmark JSONL files (default: soar.utils.data_dir())')
     max_pool: typing.Optional[int] = _f(None, 'use only the first N problems of the pool (smoke runs; the toy pool size)')
-    toy_family: str = _f('add6', "the toy world's hard problem family (dataset='toy')")
+    toy_family: str = _f('add8', "the toy world's hard problem family (dataset='toy')")
     # --- fail@k filter
     fail_k: int = _f(128, 'samples per problem in the fail@k filter')
     fail_temperature: float = _f(1.0, 'sampling temperature of the filter')
@@ -118,16 +118,16 @@ def validate(c: SoarConfig) -> SoarConfig:
 PRESETS: dict[str, dict] = {
     'paper': dict(model='meta-llama/Llama-3.2-3B-Instruct', backend='vllm', dtype='bfloat16', device='cuda',
                   prompts='math', verifier='math', dataset='math'),
-    'smollm2-cpu': dict(model='smollm2', prompts='math-chat', verifier='math', dataset='math', max_pool=64,
+    'smollm2-cpu': dict(model='smollm2', prompts='math-chat-fewshot', verifier='math', dataset='math', max_pool=64,
                         fail_k=8, fail_max_new_tokens=128, outer_steps=2, g=2, n=4, r=1, qr_size=8,
                         teacher_micro_batch=4, teacher_max_new_tokens=128, teacher_warmup=0, inner_steps=2,
                         inner_steps_after_promotion=3, student_batch=2, student_group=4, student_max_new_tokens=128,
                         micro_batch=8),
-    'toy': dict(model='toy', prompts='toy', verifier='integer', dataset='toy', toy_family='add5', max_pool=64,
-                fail_k=128, fail_max_new_tokens=48, outer_steps=12, g=4, n=16, r=2, qr_size=32, teacher_lr=3e-4,
-                teacher_warmup=2, teacher_micro_batch=64, teacher_max_new_tokens=64, inner_steps=4,
-                inner_steps_after_promotion=6, student_batch=8, student_group=8, student_lr=3e-4,
-                student_max_new_tokens=48, micro_batch=64, tau=0.02),
+    'toy': dict(model='toy', prompts='toy', verifier='integer', dataset='toy', toy_family='add7', max_pool=64,
+                fail_k=128, fail_max_new_tokens=96, outer_steps=8, g=4, n=16, r=1, qr_size=24, teacher_lr=1e-4,
+                teacher_warmup=2, teacher_micro_batch=64, teacher_max_new_tokens=144, inner_steps=6,
+                inner_steps_after_promotion=8, student_batch=8, student_group=8, student_lr=2e-4,
+                student_max_new_tokens=96, micro_batch=64, tau=0.01),
 }
 
 def _coerce(f: dataclasses.Field, v):

@@ -13,8 +13,9 @@ from .prompts import PromptSet, register_prompts, format_student, format_teacher
 
 # %% auto #0
 __all__ = ['TOY_TEACHER_TEXT', 'TOY_PROMPTS', 'TOY_STUDENT_TEMPLATE', 'TOY_TEACHER_PROMPT', 'ToyFamily', 'toy_families',
-           'toy_answer', 'toy_solution', 'toy_problems', 'toy_datasets', 'ToyConfig', 'toy_example', 'toy_corpus',
-           'pretrain_toy', 'build_toy_model', 'toy_family_accuracy', 'toy_rloo_config']
+           'toy_answer', 'toy_solution', 'toy_problems', 'toy_datasets', 'toy_lazy', 'ToyConfig', 'toy_example',
+           'toy_corpus', 'pretrain_toy', 'build_toy_model', 'toy_family_accuracy', 'toy_rloo_config',
+           'toy_careful_share']
 
 # %% ../nbs/13_toy.ipynb #d5192e00
 TOY_TEACHER_TEXT = 'Write a new problem.'
@@ -67,18 +68,24 @@ def toy_problems(family: str | ToyFamily, n: int, seed: int = 0, exclude=()) -> 
     if len(out) < n: raise ValueError(f"family {fam.name} has fewer than {n} distinct problems")
     return out
 
-def toy_datasets(n_train: int = 64, n_test: int = 64, family: str = 'add6', seed: int = 0):
+def toy_datasets(n_train: int = 64, n_test: int = 64, family: str = 'add8', seed: int = 0):
     "Disjoint `(D_train, D_test)` lists of `Problem`s of the hard `family`."
     ps = toy_problems(family, n_train + n_test, seed)
     return ps[:n_train], ps[n_train:]
 
 # %% ../nbs/13_toy.ipynb #ad20476e
+def toy_lazy(question: str) -> str:
+    "The lazy answer: the boxed sum of the first two terms (wrong for every sum of three or more terms)."
+    t = [int(x) for x in question.split('+')]
+    return f'\\boxed{{{t[0] + t[1]}}}'
+
 @dataclass
 class ToyConfig:
     "Everything the toy world model depends on (its hash names the cache entry)."
-    student_families: tuple = ('add2', 'add3')          # the student format is taught on these only
-    teacher_families: tuple = ('add2', 'add3', 'add4', 'add5', 'add6', 'add7', 'add8')
-    teacher_frac: float = 0.25                          # share of teacher-format examples
+    max_terms: int = 8                                       # sums of 2..max_terms terms
+    careful_prob: tuple = (1., 1., .5, .15, .04, .008, 0.)   # P(careful | K terms), K = 2..max_terms
+    exec_frac: float = 0.5                                   # student examples showing careful work, choice hidden
+    teacher_frac: float = 0.25                               # share of teacher-format examples
     hidden_size: int = 128
     num_hidden_layers: int = 4
     num_attention_heads: int = 4
@@ -89,35 +96,42 @@ class ToyConfig:
     lr: float = 3e-3
     warmup_steps: int = 20
     weight_decay: float = 0.01
+    chunks: int = 4                                          # a batch runs as this many length-sorted parts
     seed: int = 0
+
+    def __post_init__(self):
+        if len(self.careful_prob) != self.max_terms - 1:
+            raise ValueError(f"ToyConfig.careful_prob needs {self.max_terms - 1} values (K = 2..{self.max_terms}), "
+                             f"got {len(self.careful_prob)}")
 
     def key(self) -> dict:
         "What the built model depends on: this config and the prompt strings."
-        return dict(config=asdict(self), student=TOY_STUDENT_TEMPLATE, teacher=TOY_TEACHER_PROMPT, format=2)
+        return dict(config=asdict(self), student=TOY_STUDENT_TEMPLATE, teacher=TOY_TEACHER_PROMPT, format=3)
 
-def toy_example(config: ToyConfig, rng: random.Random) -> tuple[str, str]:
-    "One `(prompt, completion)` training pair."
-    fams = toy_families()
+def toy_example(config: ToyConfig, rng: random.Random) -> tuple[str, str, int]:
+    "One `(prompt, completion, n_hidden)` training example (the first `n_hidden` completion characters carry no loss)."
+    K = rng.randint(2, config.max_terms)
+    q, a = toy_families(config.max_terms)[f'add{K}'](rng)
     if rng.random() < config.teacher_frac:
-        q, a = fams[rng.choice(config.teacher_families)](rng)
-        return format_teacher('toy'), f' <question>{q}</question> <answer>\\boxed{{{a}}}</answer>'
-    q, a = fams[rng.choice(config.student_families)](rng)
-    return format_student(q, 'toy'), ' ' + toy_solution(q)
+        return format_teacher('toy'), f' <question>{q}</question> <answer>{toy_solution(q)}</answer>', 0
+    if rng.random() < config.exec_frac: return format_student(q, 'toy'), ' ' + toy_solution(q), 2
+    if rng.random() < config.careful_prob[K - 2]: return format_student(q, 'toy'), ' ' + toy_solution(q), 0
+    return format_student(q, 'toy'), ' ' + toy_lazy(q), 0
 
-def toy_corpus(config: ToyConfig | None = None, n: int = 1000, seed: int | None = None) -> list[tuple[str, str]]:
-    "`n` seeded `(prompt, completion)` pairs of the pretraining mixture."
+def toy_corpus(config: ToyConfig | None = None, n: int = 1000, seed: int | None = None) -> list[tuple[str, str, int]]:
+    "`n` seeded `(prompt, completion, n_hidden)` examples of the pretraining mixture."
     config = config or ToyConfig()
     rng = random.Random(config.seed if seed is None else seed)
     return [toy_example(config, rng) for _ in range(n)]
 
 # %% ../nbs/13_toy.ipynb #0cb58c88
-def _batch_tensors(tok, pairs):
+def _batch_tensors(tok, examples):
     import torch
     ids, labels = [], []
-    for p, c in pairs:
+    for p, c, hidden in examples:
         pi = tok(p).input_ids
-        ci = tok(c, add_special_tokens=False).input_ids + [tok.eos_token_id]
-        ids.append(pi + ci); labels.append([-100] * len(pi) + ci)
+        ci = tok(c, add_special_tokens=False).input_ids + [tok.eos_token_id]   # one token per character
+        ids.append(pi + ci); labels.append([-100] * (len(pi) + hidden) + ci[hidden:])
     L = max(map(len, ids))
     x = torch.tensor([i + [tok.pad_token_id] * (L - len(i)) for i in ids])
     y = torch.tensor([l + [-100] * (L - len(l)) for l in labels])
@@ -141,14 +155,20 @@ def pretrain_toy(config: ToyConfig | None = None, progress: bool = False, log_ev
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(c.seed)
         for step in range(c.steps):
-            x, mask, y = _batch_tensors(tok, [toy_example(c, rng) for _ in range(c.batch_size)])
-            loss = model(input_ids=x, attention_mask=mask, labels=y).loss
-            loss.backward()
+            # one batch, cut into `chunks` runs of similar length (less padding; the same gradient as one pass)
+            exs = sorted((toy_example(c, rng) for _ in range(c.batch_size)), key=lambda e: len(e[0]) + len(e[1]))
+            parts = [exs[j * len(exs) // c.chunks:(j + 1) * len(exs) // c.chunks] for j in range(c.chunks)]
+            ntok = [sum(len(comp) + 1 - hidden for _, comp, hidden in part) for part in parts]
+            loss = 0.
+            for part, nt in zip(parts, ntok):
+                x, mask, y = _batch_tensors(tok, part)
+                l = model(input_ids=x, attention_mask=mask, labels=y).loss * (nt / sum(ntok))
+                l.backward(); loss += l.item()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step(); sched.step(); opt.zero_grad(set_to_none=True)
-            losses.append(round(loss.item(), 4))
+            losses.append(round(loss, 4))
             if progress and (step % log_every == 0 or step == c.steps - 1):
-                print(f'step {step:4d}  loss {loss.item():.3f}  {time.perf_counter() - t0:6.1f}s', flush=True)
+                print(f'step {step:4d}  loss {loss:.3f}  {time.perf_counter() - t0:6.1f}s', flush=True)
     record = dict(config=asdict(c), key=c.key(), losses=losses, train_s=round(time.perf_counter() - t0, 1),
                   threads=torch.get_num_threads(), n_params=sum(p.numel() for p in model.parameters()))
     return model.eval(), tok, record
@@ -167,7 +187,7 @@ def build_toy_model(config: ToyConfig | None = None, progress: bool = False) -> 
 def _max_new_tokens(problems) -> int:
     return max(len(toy_solution(p.problem)) for p in problems) + 24
 
-def toy_family_accuracy(policy_or_generator, families=('add2', 'add3', 'add4', 'add5', 'add6'), n: int = 32,
+def toy_family_accuracy(policy_or_generator, families=('add2', 'add4', 'add6', 'add8'), n: int = 32,
                         samples: int = 8, seed: int = 1000, temperature: float = 1.0, greedy: bool = False,
                         max_new_tokens: int | None = None) -> dict[str, dict]:
     "Per family: `accuracy` (share of correct samples) and `solved` (share of problems with a correct sample)."
@@ -186,6 +206,19 @@ def toy_family_accuracy(policy_or_generator, families=('add2', 'add3', 'add4', '
     return out
 
 def toy_rloo_config(**kw):
-    "RLOO settings that move the toy model in tens of steps (a tiny model needs a far larger lr than the paper's 1e-5)."
+    "RLOO settings that move the toy model in a few steps (a tiny model needs a larger lr than the paper's 1e-5)."
     from soar.rloo import RLOOConfig
-    return RLOOConfig(**{**dict(lr=3e-4, beta=0.001, micro_batch_size=32), **kw})
+    return RLOOConfig(**{**dict(lr=1e-4, beta=0.001, micro_batch_size=32), **kw})
+
+# %% ../nbs/13_toy.ipynb #4673860b
+def toy_careful_share(policy, problems) -> float:
+    "Mean probability, over `problems`, that the policy starts its answer carefully (a digit) rather than lazily."
+    import torch
+    tok, model = policy.tokenizer, policy.model
+    digits = [tok.convert_tokens_to_ids(str(d)) for d in range(1, 10)]
+    ps = []
+    with torch.no_grad():
+        for p in problems:
+            ids = tok(format_student(p.problem, 'toy') + ' ', return_tensors='pt').input_ids.to(model.device)
+            ps.append(model(ids).logits[0, -1].float().softmax(-1)[digits].sum().item())
+    return sum(ps) / len(ps)
