@@ -17,12 +17,12 @@ def run(preset, overrides, d_train, steps):
     with tempfile.TemporaryDirectory() as t:
         r = SoarRun(cfg, resolve_model(cfg), d_train, Path(t)/'run', progress=False)
         rows = r.run()
-    phases = {}
+    phases, acc = {}, [row['acceptance'] for row in rows]
     for row in rows:
         for k, v in row['times'].items(): phases.setdefault(k, []).append(v)
     mean = {k: sum(v)/len(v) for k, v in phases.items()}
     return dict(preset=preset, overrides=overrides, steps=steps, seconds_per_step=sum(mean.values()),
-                phases={k: round(v, 3) for k, v in mean.items()})
+                phases={k: round(v, 3) for k, v in mean.items()}, teacher_acceptance=sum(acc) / len(acc))
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -42,8 +42,10 @@ def main():
         from soar.data import load_benchmark
         from soar.outer import TeacherCollapse
         t0 = time.perf_counter()
-        try: res['smollm2'].append(run('smollm2-cpu', dict(min_acceptance=0.0, max_teacher_rounds=2), load_benchmark('math')[:16], 1))
-        except TeacherCollapse as e:   # SmolLM2-135M rarely (if ever) writes the <question>/<answer> format
+        # the teacher prompt with format examples and the '<question>' response prefix: with the paper-style 'math-chat'
+        # prompt SmolLM2-135M never writes a parsable output (see nbs/03_prompts.ipynb, bench/teacher_format.py)
+        try: res['smollm2'].append(run('smollm2-cpu', dict(prompts='math-chat-fewshot'), load_benchmark('math')[:16], 1))
+        except TeacherCollapse as e:
             res['smollm2'].append(dict(error=str(e), seconds=round(time.perf_counter() - t0, 1)))
     res['load_after'] = os.getloadavg()
     Path(a.out).parent.mkdir(parents=True, exist_ok=True); Path(a.out).write_text(json.dumps(res, indent=1))

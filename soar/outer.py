@@ -26,9 +26,12 @@ class TeacherCollapse(RuntimeError):
 
 def sample_parsable(generator, prompt: str, need: int, seed: int, verifier='math', temperature: float = 1.0,
                     max_new_tokens: int = 512, max_rounds: int = 50, min_acceptance: float = 0.0,
-                    patience: int | None = None, low_streak: int = 0, where: str = 'teacher sampling'):
+                    patience: int | None = None, low_streak: int = 0, where: str = 'teacher sampling',
+                    response_prefix: str | None = None):
     "Sample until `need` outputs parse: returns (accepted [(question, answer, completion)], stats, low_streak)."
     from soar.policy import SamplingParams
+    prefix = getattr(prompt, 'response_prefix', '') if response_prefix is None else response_prefix
+    if prefix and not prompt.endswith(prefix): raise ValueError(f"{where}: the prompt does not end with its response prefix {prefix!r}")
     accepted, drawn, parsed = [], 0, 0
     for rnd in range(max_rounds):
         # first round: `need` samples; later rounds: what is missing, scaled by the acceptance rate seen so far
@@ -38,7 +41,7 @@ def sample_parsable(generator, prompt: str, need: int, seed: int, verifier='math
         comps = generator.generate([prompt], sp)[0]
         drawn += len(comps); ok = 0
         for c in comps:
-            qa = parse_teacher_output(c.text, verifier)
+            qa = parse_teacher_output(c.text, verifier, prefix=prefix)
             if qa is not None:
                 ok += 1
                 if len(accepted) < need: accepted.append((qa[0], qa[1], c))

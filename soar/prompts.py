@@ -8,8 +8,9 @@ import re, importlib
 from dataclasses import dataclass
 
 # %% auto #0
-__all__ = ['MATH_SUBJECTS', 'MATH_STUDENT', 'MATH_TEACHER', 'PROMPTS', 'PromptSet', 'register_prompts', 'get_prompts',
-           'format_student', 'format_teacher', 'student_prompt', 'teacher_prompt', 'parse_teacher_output']
+__all__ = ['MATH_SUBJECTS', 'MATH_STUDENT', 'MATH_TEACHER', 'PROMPTS', 'MATH_TEACHER_SHORT', 'MATH_TEACHER_EXAMPLES', 'PromptSet',
+           'register_prompts', 'get_prompts', 'TeacherPrompt', 'format_student', 'format_teacher_output',
+           'format_teacher', 'student_prompt', 'teacher_prompt', 'parse_teacher_output']
 
 # %% ../nbs/03_prompts.ipynb #88083c1a
 @dataclass(frozen=True)
@@ -17,10 +18,17 @@ class PromptSet:
     "The student preamble, the teacher instruction, and how they are wrapped."
     student_preamble: str
     teacher_instruction: str
-    style: str = 'plain'       # 'plain' ("... User: q\nAssistant:") or 'chat' (tokenizer chat template)
+    style: str = 'plain'                  # 'plain' ("... User: q\nAssistant:") or 'chat' (tokenizer chat template)
+    teacher_examples: tuple = ()          # ((question, answer), ...): format demonstrations before the request
+    teacher_response_prefix: str = ''     # the start of the teacher's reply, given in the prompt (not generated)
 
     def __post_init__(self):
         if self.style not in ('plain', 'chat'): raise ValueError(f"PromptSet.style must be 'plain' or 'chat', got {self.style!r}")
+        ex = tuple(tuple(e) for e in self.teacher_examples)
+        if not all(len(e) == 2 and all(isinstance(x, str) and x.strip() for x in e) for e in ex):
+            raise ValueError("PromptSet.teacher_examples must be (question, answer) pairs of non-empty strings")
+        object.__setattr__(self, 'teacher_examples', ex)
+        if not isinstance(self.teacher_response_prefix, str): raise ValueError("PromptSet.teacher_response_prefix must be a str")
 
 # %% ../nbs/03_prompts.ipynb #37dc57a6
 MATH_SUBJECTS = ('Algebra', 'Counting & Probability', 'Geometry', 'Intermediate Algebra', 'Number Theory',
@@ -58,6 +66,13 @@ def get_prompts(prompts: str | PromptSet = 'math') -> PromptSet:
     return PROMPTS[prompts]
 
 # %% ../nbs/03_prompts.ipynb #8ab3da09
+class TeacherPrompt(str):
+    "A formatted teacher prompt (a `str`) that remembers the response prefix it ends with."
+    def __new__(cls, text: str, response_prefix: str = ''):
+        if response_prefix and not text.endswith(response_prefix): raise ValueError("a TeacherPrompt must end with its response prefix")
+        self = super().__new__(cls, text); self.response_prefix = response_prefix; return self
+    def __reduce__(self): return (TeacherPrompt, (str(self), self.response_prefix))
+
 def _chat(tokenizer, messages) -> str:
     if tokenizer is None or getattr(tokenizer, 'chat_template', None) is None:
         raise ValueError("chat-style prompts need a tokenizer with a chat template (pass tokenizer=...)")
@@ -70,11 +85,20 @@ def format_student(question: str, prompts: str | PromptSet = 'math', tokenizer=N
     return _chat(tokenizer, ([{'role': 'system', 'content': ps.student_preamble}] if ps.student_preamble else [])
                  + [{'role': 'user', 'content': q}])
 
-def format_teacher(prompts: str | PromptSet = 'math', tokenizer=None) -> str:
-    "The (fixed) teacher prompt."
+def format_teacher_output(question: str, answer: str) -> str:
+    "A (question, answer) pair in the teacher's output format (what `parse_teacher_output` reads back)."
+    return f"<question>{question}</question>\n<answer>\\boxed{{{answer}}}</answer>"
+
+def format_teacher(prompts: str | PromptSet = 'math', tokenizer=None) -> TeacherPrompt:
+    "The (fixed) teacher prompt: the format examples as earlier exchanges, the request, then the response prefix."
     ps = get_prompts(prompts)
-    if ps.style == 'plain': return f"User: {ps.teacher_instruction}\nAssistant:"
-    return _chat(tokenizer, [{'role': 'user', 'content': ps.teacher_instruction}])
+    shots = [format_teacher_output(q, a) for q, a in ps.teacher_examples]
+    if ps.style == 'plain':
+        text = ''.join(f"User: {ps.teacher_instruction}\nAssistant: {s}\n\n" for s in shots) + f"User: {ps.teacher_instruction}\nAssistant:"
+    else:
+        msgs = [m for s in shots for m in ({'role': 'user', 'content': ps.teacher_instruction}, {'role': 'assistant', 'content': s})]
+        text = _chat(tokenizer, msgs + [{'role': 'user', 'content': ps.teacher_instruction}])
+    return TeacherPrompt(text + ps.teacher_response_prefix, ps.teacher_response_prefix)
 
 def student_prompt(question: str) -> str:
     "The paper's plain student prompt (preamble, then `User: ...\\nAssistant:`)."
@@ -88,10 +112,11 @@ def teacher_prompt() -> str:
 _Q = re.compile(r'<question>(.*?)</question>', re.S)
 _A = re.compile(r'<answer>(.*?)</answer>', re.S)
 
-def parse_teacher_output(text: str, verifier=None) -> tuple[str, str] | None:
-    "`(question, answer)` from a teacher output, or None if it fails the format filter."
+def parse_teacher_output(text: str, verifier=None, prefix: str = '') -> tuple[str, str] | None:
+    "`(question, answer)` from a teacher output (`prefix`: the response prefix it continues), or None if it fails the format filter."
     from soar.grading import extract_boxed, get_verifier
     if not isinstance(text, str): return None
+    text = prefix + text
     qs, ans = _Q.findall(text), _A.findall(text)
     if len(qs) != 1 or len(ans) < 1: return None
     question = qs[0].strip()
@@ -101,3 +126,15 @@ def parse_teacher_output(text: str, verifier=None) -> tuple[str, str] | None:
     answer = answer.strip()
     if not get_verifier(verifier or 'math').is_parsable(answer): return None
     return question, answer
+
+# %% ../nbs/03_prompts.ipynb #1a9c75d1
+MATH_TEACHER_SHORT = ("Write one new math problem and its answer. Topics: " + ', '.join(MATH_SUBJECTS) + ". "
+                      "The problem needs 2 to 3 steps of reasoning. Use exactly this format:\n"
+                      "<question>the problem</question>\n<answer>\\boxed{the answer}</answer>")
+
+MATH_TEACHER_EXAMPLES = (("A rectangle has a perimeter of 20 and a length of 6. What is its area?", "24"),
+                         ("How many positive divisors does 36 have?", "9"),
+                         ("Solve for $x$: $3x + 5 = 2x + 11$.", "6"))
+
+PROMPTS['math-chat-fewshot'] = PromptSet(MATH_STUDENT, MATH_TEACHER_SHORT, 'chat', teacher_examples=MATH_TEACHER_EXAMPLES,
+                                         teacher_response_prefix='<question>')
