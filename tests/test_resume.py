@@ -3,7 +3,7 @@ import json, os, signal, subprocess, sys, time
 from pathlib import Path
 import pytest
 
-SETTINGS = ['fail_k=8', 'max_pool=24', 'toy_family=add4', 'g=2', 'n=8', 'r=2', 'qr_size=8', 'inner_steps=2',
+SETTINGS = ['fail_k=8', 'max_pool=24', 'toy_family=add6', 'g=2', 'n=8', 'r=2', 'qr_size=8', 'inner_steps=2',
             'inner_steps_after_promotion=3', 'student_batch=4', 'student_group=4', 'outer_steps=4', 'tau=0.0',
             'student_lr=3e-4', 'teacher_lr=3e-4', 'window=1']
 
