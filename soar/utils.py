@@ -46,12 +46,16 @@ def config_hash(obj, n: int = 12) -> str:
     return hashlib.sha256(s.encode()).hexdigest()[:n]
 
 # %% ../nbs/00_utils.ipynb #72f9cb00
+def _umask() -> int:
+    m = os.umask(0); os.umask(m); return m
+
 def atomic_write_bytes(path, data: bytes) -> Path:
-    "Write `data` to `path` atomically (temp file in the same folder, fsync, rename)."
+    "Write `data` to `path` atomically (temp file in the same folder, fsync, rename), with the usual permissions."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     try:
         with os.fdopen(fd, 'wb') as f:
+            os.fchmod(f.fileno(), 0o666 & ~_umask())   # mkstemp makes 0600; a report or a run file is meant to be shared
             f.write(data); f.flush(); os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:

@@ -17,7 +17,8 @@ import pytest
 TINY = {'fail_k': '8', 'max_pool': '16', 'g': '2', 'n': '8', 'r': '1', 'qr_size': '8', 'inner_steps': '2',
         'inner_steps_after_promotion': '2', 'student_batch': '4', 'student_group': '4', 'outer_steps': '2', 'window': '1',
         'tau': '0', 'intrinsic.intrinsic_samples': '4', 'eval.steps': '2', 'eval.eval_every': '2', 'eval.n_samples': '32',
-        'eval.n_teacher_questions': '8', 'reference_k': '8', 'diversity_size': '16', 'diversity_repeats': '5'}
+        'eval.n_teacher_questions': '8', 'reference_k': '8', 'diversity_size': '16', 'diversity_repeats': '5',
+        'judge': 'smollm2', 'judge_items': '2', 'judge_max_new_tokens': '32'}      # the toy preset's OOD family: add8
 ENV = {**os.environ, 'OMP_NUM_THREADS': '1', 'HF_HUB_OFFLINE': '1', 'TRANSFORMERS_OFFLINE': '1', 'TOKENIZERS_PARALLELISM': 'false'}
 ALWAYS = ['Base model', 'Hard-Only', 'Hard-Only (group ×4)', 'Intrinsic-T', 'Grounded-T', 'Base-T']   # PQ/PS need a promotion
 KS = ['pass@1', 'pass@4', 'pass@8', 'pass@16', 'pass@32']
@@ -91,10 +92,17 @@ def check_report(out: Path, profile: Path):
     assert 'from soar.reproduce import' not in text                           # code cells hidden
     # the detailed pass@k table: every method evaluated, the pass@k headers
     results = json.loads((out/'eval'/'main'/'skipped.json').read_text())
-    [det] = dom.table_with(*KS, 'seeds')
+    det, ood = dom.table_with(*KS, 'seeds')                                   # the main table, then the OOD table
     methods = ALWAYS + [m for m, key in (('SOAR-PQ', 'pq'), ('SOAR-PS', 'ps')) if not any(s['method'] == key for s in results)]
     for m in methods: assert m in det['th'], (m, det['th'])
     assert any(h.startswith('Real ') for h in det['th']), det['th']                    # the real-data reference
+    # OOD: PQ found on add7, students trained and tested on add8 (a PQ row where a grounded run promoted)
+    assert 'Hard-Only' in ood['th'] and 'Second dataset: the' in text and 'add8' in text, ood['th']
+    assert ('PQ-add7 (OOD)' in ood['th']) == any(json.loads(p.read_text()).get('pq', 0) > 0
+                                                  for p in (out/'soar').glob('grounded-*/summary.json')), ood['th']
+    # question quality: rule checks, the toy oracle and the judge's verdicts (SmolLM2 read 2 questions of each set)
+    [qual] = dom.table_with('oracle_correct (%)', 'judge_n', 'judge_correct (%)', 'judge_agree_correct (%)')
+    assert 'Judge:' in text and ', 2 questions per set, 32 new tokens' in text and 'D_train (real, hard)' in qual['th'], qual['th']
     # SPEC.md's layout: ours beside the paper's MATH and HARP numbers
     [spec] = dom.table_with('ours: pass@1/4/8/16/32 (%)', 'paper MATH', 'paper HARP')
     assert '0.5/1.7/3.2/5.7/9.6' in spec['td'] and '0.4/1.4/2.6/4.7/8.2' in spec['td']   # Hard-Only, MATH and HARP
