@@ -470,14 +470,15 @@ def judge_agreement(verdicts: pd.DataFrame, oracle: list[tuple[bool, bool]]) -> 
     return dict(agree_well_posed=float((wp == o[:, 0]).mean()), agree_correct=float((co == o[:, 1]).mean()))
 
 def judged(get_judge, items, path, key: dict, params) -> pd.DataFrame:
-    "The judge's verdicts on `items`: read from `path` if it holds the verdicts for the same `key`, else judged and saved."
+    "The judge's verdicts on `items`: read from `path` if it holds the verdicts for the same `key`, else judged and saved (with the seconds)."
     from soar.utils import config_hash
     path = Path(path); h = config_hash(key)
     if path.exists():
         saved = json.loads(path.read_text())
         if saved.get('key') == h: return pd.DataFrame(saved['rows'])
-    df = get_judge()(items, params)
-    atomic_write_json(path, dict(key=h, judge=key.get('judge'), rows=df.to_dict(orient='records')))
+    t0 = time.perf_counter(); df = get_judge()(items, params)
+    atomic_write_json(path, dict(key=h, judge=key.get('judge'), seconds=round(time.perf_counter() - t0, 1),
+                                 rows=df.to_dict(orient='records')))
     return df
 
 def _mean_sd(vals) -> tuple[float, float]:
@@ -501,7 +502,7 @@ def analysis_stage(out, progress: bool = False) -> dict:
         if not _judge: _judge.append(Judge.from_pretrained(judge_model(plan.judge), backend=cfg.backend, dtype=cfg.dtype,
                                                            device=cfg.device))
         return _judge[0]
-    jparams = SamplingParams(n=1, greedy=True, max_new_tokens=plan.judge_max_new_tokens)
+    jparams = SamplingParams(n=1, greedy=True, max_new_tokens=plan.judge_max_new_tokens); judge_s = 0.0
     for m, per_seed in sets.items():
         per = {s: question_diversity(qs, emb, size=plan.diversity_size, repeats=plan.diversity_repeats, seed=s)
                for s, qs in per_seed.items() if len(qs) >= 2}
@@ -513,12 +514,16 @@ def analysis_stage(out, progress: bool = False) -> dict:
                       per_seed={str(s): dict(vendi=x['vendi'], vendi_sd=x['vendi_sd'], cos_dist=x['cos_dist'], n=x['n'])
                                 for s, x in per.items()})
         items = [q for qs in per_seed.values() for q in qs]
-        q = dict(rule_checks(items)[1])
+        rc = [rule_checks(qs)[1] for qs in per_seed.values() if qs]     # per set as a student saw it: a duplicate across
+        ns = [x['n'] for x in rc]                                       # seeds (two samples of one real pool) is none
+        q = dict(n=sum(ns), **{k: float(np.average([x[k] for x in rc], weights=ns)) for k in rc[0] if k != 'n'})
         if cfg.dataset == 'toy': q.update({f'oracle_{k}': v for k, v in toy_oracle_quality(items).items() if k != 'n'})
         if plan.judge:
             pick = judge_sample(items, plan.judge_items, m)
             key = dict(judge=plan.judge, max_new_tokens=plan.judge_max_new_tokens, items=pick)
-            v = judged(get_judge, pick, d/'judge'/f"{re.sub(r'[^A-Za-z0-9._-]+', '_', m).strip('_')}.json", key, jparams)
+            jf = d/'judge'/f"{re.sub(r'[^A-Za-z0-9._-]+', '_', m).strip('_')}.json"
+            v = judged(get_judge, pick, jf, key, jparams)
+            judge_s += json.loads(jf.read_text()).get('seconds', 0)         # the judging time, also when reused
             q.update({f'judge_{k}': x for k, x in judge_summary(v).items()})
             if cfg.dataset == 'toy': q.update({f'judge_{k}': x for k, x in judge_agreement(v, toy_oracle(pick)).items()})
         qual[m] = q
@@ -533,7 +538,9 @@ def analysis_stage(out, progress: bool = False) -> dict:
         (d/'dynamics').mkdir(exist_ok=True); atomic_write_text(d/'dynamics'/f'{rd.name}.csv', df.to_csv(index=False))
         dyn[rd.name] = dict(steps=len(df), promotions=int(df.promoted.sum()) if len(df) else 0,
                             mean_vendi=float(df.vendi.mean()) if len(df) else float('nan'))
-    return dict(diversity={m: round(v['vendi'], 2) for m, v in div.items()}, dynamics=dyn)
+    info = dict(diversity={m: round(v['vendi'], 2) for m, v in div.items()}, dynamics=dyn, judge_s=round(judge_s, 1))
+    atomic_write_json(d/'summary.json', info)
+    return info
 
 # %% ../nbs/26_reproduce.ipynb #8a800f6a
 PAPER_PASS_AT_K = {   # SPEC.md "Headline results" (pass@1/4/8/16/32, %, fail@128 test sets); None: not reported
@@ -793,25 +800,29 @@ def chain_work(plan: ReproducePlan, d_train: int, d_test: int, pool: int | None 
                      rollouts=ss * ec.steps * ec.batch_size * ec.group_size * (trained + 4 * ('hard4' in ms)),
                      samples=ss * d_test * ec.n_samples * (n_eval * (trained + ('hard4' in ms)) + ('base' in ms) + ('ps' in ms)),
                      teacher=ss * ec.n_teacher_questions * sum(m in ms for m in ('grounded', 'base_t', 'intrinsic')))
+    if (ocfg := ood_config(plan)) is not None:       # OOD: filter a second pool; Hard-Only and PQ (OOD) on its splits
+        oec, otask = eval_setup(plan, ocfg, ocfg.dataset); oec = EvalConfig(**{**oec.to_dict(), **otask})
+        w['filter']['samples'] += (pool or ocfg.max_pool or 0) * ocfg.fail_k
+        w['eval_ood'] = dict(runs=2 * ss, rollouts=2 * ss * oec.steps * oec.batch_size * oec.group_size,
+                             samples=2 * ss * d_test * oec.n_samples * len(eval_schedule(oec)))
     return w
 
-# seconds per unit on the toy world, measured by bench/reproduce_stages.py on 2026-11-25 while two other developers'
-# jobs shared the 2 cores (load average ≈ 4): the larger of the two measurements below, a conservative bound (a quiet
-# machine is about twice as fast)
-TOY_UNIT_COSTS = dict(rollouts=0.047, samples=0.0077, teacher=0.10, runs=2.0, stage=15.0)
+# seconds per unit on the toy world, measured by bench/reproduce_stages.py on 2026-11-25 on the quiet 2-core machine
+# (see the measured costs below; a machine that other jobs keep busy costs 2-4x as much per unit)
+TOY_UNIT_COSTS = dict(rollouts=0.0105, samples=0.0026, teacher=0.024, runs=2.0, stage=15.0)
 
-def estimate_seconds(work: dict, costs: dict = TOY_UNIT_COSTS, jobs: int = 1, efficiency: float = 0.6) -> dict:
+def estimate_seconds(work: dict, costs: dict = TOY_UNIT_COSTS, jobs: int = 1, efficiency: float = 0.25) -> dict:
     "Seconds per stage: units × unit costs (+ fixed costs per run and stage); SOAR and evaluation sped up by `jobs`."
     speed = 1 + (max(1, jobs) - 1) * efficiency
     est = {s: costs['stage'] + sum(w.get(u, 0) * costs[u] for u in ('rollouts', 'samples', 'teacher', 'runs'))
-              / (speed if s in ('soar_grounded', 'soar_intrinsic', 'eval') else 1) for s, w in work.items()}
+              / (speed if s in ('soar_grounded', 'soar_intrinsic', 'eval', 'eval_ood') else 1) for s, w in work.items()}
     est['total'] = sum(est.values())
     return est
 
 # %% ../nbs/26_reproduce.ipynb #6f27c45f
 def toy_estimate(seeds=(0, 1, 2), d_train: int = 27, d_test: int = 28, overrides: dict | None = None,
-                 costs: dict = TOY_UNIT_COSTS, jobs: int = 2, efficiency: float = 0.6,
-                 fixed: dict = dict(analysis=90, report=45)) -> dict:
+                 costs: dict = TOY_UNIT_COSTS, jobs: int = 2, efficiency: float = 0.25,
+                 fixed: dict = dict(analysis=55, report=10)) -> dict:
     "Estimated seconds per stage of the toy chain, + `fixed` stages (plus, once per machine, the toy model build: 3–5 min)."
     plan = make_plan('toy', seeds, overrides)
     est = estimate_seconds(chain_work(plan, d_train, d_test, pool=soar_config(plan).max_pool), costs, jobs=jobs,
@@ -841,8 +852,8 @@ def reproduce_help() -> str:
               '  (Intrinsic-T runs only), eval.KEY=V (soar.evaluation.EvalConfig: steps, eval_every, n_samples, ks, ...),',
               '  or a plan knob: ' + ', '.join(sorted(_PLAN_TYPES)) + '.',
               'methods: ' + ', '.join(METHOD_KEYS) + '.', '',
-              f"cost: toy, 3 seeds, 2 jobs: about {e['total'] / 60:.0f} min on a busy 2-core CPU, about half that on a quiet one",
-              '  (estimate from measured unit costs, soar.reproduce.toy_estimate; plus 3-5 min to build the toy model on a fresh machine).',
+              f"cost: toy, 3 seeds, 2 jobs: measured 31 min on a quiet 2-core CPU from an empty cache with judge=smollm2 (26 without it);",
+              f"  the estimate from unit costs (soar.reproduce.toy_estimate) says {e['total'] / 60:.0f} min + 3 min for the toy model; count 2-3x on a busy machine.",
               f"      paper, 3 seeds: about {g['low']:,.0f}-{g['high']:,.0f} H100-hours: 6 SOAR runs at 4 nodes x 8 H100 x 48-60 h",
               '  each (SPEC.md; paper B.9) and 21 fresh students at about 96 GPU-hours each (1 node x 12 h).']
     return '\n'.join(lines)
