@@ -853,7 +853,7 @@ def reproduce_help() -> str:
               '  or a plan knob: ' + ', '.join(sorted(_PLAN_TYPES)) + '.',
               'methods: ' + ', '.join(METHOD_KEYS) + '.', '',
               f"cost: toy, 3 seeds, 2 jobs: measured 31 min on a quiet 2-core CPU from an empty cache with judge=smollm2 (26 without it);",
-              f"  the estimate from unit costs (soar.reproduce.toy_estimate) says {e['total'] / 60:.0f} min + 3 min for the toy model; count 2-3x on a busy machine.",
+              f"  the estimate from unit costs (soar.reproduce.toy_estimate) says {e['total'] / 60:.0f} min + 3 min for the toy model. Busy: without OOD, 34.5 min while a CI run shared the CPU.",
               f"      paper, 3 seeds: about {g['low']:,.0f}-{g['high']:,.0f} H100-hours: 6 SOAR runs at 4 nodes x 8 H100 x 48-60 h",
               '  each (SPEC.md; paper B.9) and 21 fresh students at about 96 GPU-hours each (1 node x 12 h).']
     return '\n'.join(lines)
