@@ -44,7 +44,7 @@ class ReproducePlan:
     ood: typing.Optional[str] = None                # second dataset for OOD (a benchmark; on the toy world a family, e.g. 'add6')
     diversity_size: typing.Optional[int] = 128      # Vendi bootstrap size (None: each set as it is)
     diversity_repeats: int = 100
-    judge: typing.Optional[str] = None              # judge model for question quality: 'smollm2', 'toy', a folder or hub id (None: none)
+    judge: typing.Optional[str] = None              # judge model for question quality: 'smollm2', a folder or hub id (None: none)
     judge_items: typing.Optional[int] = 32          # questions judged per method (a seeded random sample; None: all)
     judge_max_new_tokens: int = 512                 # the judge's budget for its reasoning and verdict
 
@@ -446,11 +446,9 @@ def toy_oracle_quality(items) -> dict:
     return dict(n=n, well_posed=float(o[:, 0].mean()) if n else float('nan'), correct=float(o[:, 1].mean()) if n else float('nan'))
 
 def judge_model(name: str) -> str:
-    "The judge's model: 'smollm2' and 'toy' as in `SoarConfig.model` (built or found offline), else the folder or hub id given."
+    "The judge's model: 'smollm2' as in `SoarConfig.model` (built offline from its GGUF), else the folder or hub id given."
     from soar import models
-    if name == 'smollm2': return str(models.smollm2_path())
-    if name == 'toy': return str(models.toy_model_path())
-    return str(name)
+    return str(models.smollm2_path()) if name == 'smollm2' else str(name)
 
 def judge_sample(items, k: int | None, name: str) -> list:
     "A seeded random sample of `k` items (all if `k` is None or larger), in their original order; the seed follows `name`."
