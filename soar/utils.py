@@ -46,8 +46,11 @@ def config_hash(obj, n: int = 12) -> str:
     return hashlib.sha256(s.encode()).hexdigest()[:n]
 
 # %% ../nbs/00_utils.ipynb #72f9cb00
-def _umask() -> int:
+def _read_umask() -> int:
     m = os.umask(0); os.umask(m); return m
+_UMASK = _read_umask()   # read once at import: os.umask can only be read by setting it, which is not thread-safe
+
+def _umask() -> int: return _UMASK
 
 def atomic_write_bytes(path, data: bytes) -> Path:
     "Write `data` to `path` atomically (temp file in the same folder, fsync, rename), with the usual permissions."
