@@ -24,7 +24,7 @@ setuptools.setup(
     url=cfg['git_url'],
     packages=setuptools.find_packages(include=['soar', 'soar.*']),
     include_package_data=True,
-    package_data={'soar': ['experiments/*.ipynb', 'assets/*']},
+    package_data={'soar': ['experiments/*.ipynb', 'assets/*', 'assets/toy/*']},
     install_requires=reqs('requirements'),
     extras_require={'dev': reqs('dev_requirements'), 'gpu': reqs('gpu_requirements')},
     python_requires='>=' + cfg['min_python'],

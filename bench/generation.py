@@ -97,7 +97,7 @@ def main(argv=None):
     # the toy world model if it can be built/found, else a tiny random Llama of a few million parameters
     name, toy = None, None
     try:
-        from soar.models import toy_model_path
+        from soar.toy import toy_model_path
         toy = load_policy(toy_model_path()); name = 'toy'
     except Exception as e:
         res['toy_unavailable'] = f'{type(e).__name__}: {e}'[:300]

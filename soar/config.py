@@ -125,8 +125,8 @@ PRESETS: dict[str, dict] = {
                         micro_batch=8),
     'toy': dict(model='toy', prompts='toy', verifier='integer', dataset='toy', toy_family='add7', max_pool=64,
                 fail_k=128, fail_max_new_tokens=96, outer_steps=8, g=4, n=16, r=1, qr_size=24, teacher_lr=1e-4,
-                teacher_warmup=2, teacher_micro_batch=64, teacher_max_new_tokens=144, inner_steps=6,
-                inner_steps_after_promotion=8, student_batch=8, student_group=8, student_lr=2e-4,
+                teacher_warmup=2, teacher_micro_batch=64, teacher_max_new_tokens=144, inner_steps=8,
+                inner_steps_after_promotion=10, student_batch=8, student_group=8, student_lr=3e-4,
                 student_max_new_tokens=96, micro_batch=64, tau=0.01),
 }
 

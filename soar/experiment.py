@@ -9,23 +9,23 @@ from pathlib import Path
 import numpy as np
 from .config import SoarConfig, make_config
 from .utils import read_jsonl, write_jsonl, atomic_write_json
+from .models import smollm2_path
+from .toy import toy_model_path, toy_problems
 
 # %% auto #0
-__all__ = ['resolve_model', 'resolve_pool', 'run_filter', 'run_soar', 'plot_run', 'stage_accuracies', 'plot_stages',
-           'experiments_dir', 'run_notebook']
+__all__ = ['resolve_model', 'resolve_pool', 'run_filter', 'run_soar', 'signal_share', 'plot_run', 'stage_accuracies',
+           'plot_stages', 'experiments_dir', 'run_notebook']
 
 # %% ../nbs/25_experiment.ipynb #5b2d4641
 def resolve_model(cfg: SoarConfig) -> str:
-    "The model directory (or hub id) a config names; builds the toy model or converts SmolLM2 on first use."
-    from soar import models
-    if cfg.model == 'toy': return str(models.toy_model_path())
-    if cfg.model == 'smollm2': return str(models.smollm2_path())
+    "The model directory (or hub id) a config names: the shipped toy model, SmolLM2 (converted on first use), or as given."
+    if cfg.model == 'toy': return str(toy_model_path())
+    if cfg.model == 'smollm2': return str(smollm2_path())
     return cfg.model
 
 def resolve_pool(cfg: SoarConfig) -> list:
     "The problem pool the fail@k filter runs over."
     if cfg.dataset == 'toy':
-        from soar.toy import toy_problems
         return toy_problems(cfg.toy_family, cfg.max_pool or 128, seed=cfg.split_seed)
     else:
         from soar.data import load_benchmark
@@ -64,11 +64,18 @@ def run_soar(preset: str = 'toy', overrides: dict | None = None, out='runs/toy',
     figs = plot_run(out) + plot_stages(stages, out)
     metrics = read_jsonl(out/'metrics.jsonl')
     summary = dict(preset=preset, overrides=overrides or {}, pool=len(res), d_train=len(train), d_test=len(test),
-                   steps=len(metrics), promotions=metrics[-1]['n_promotions'] if metrics else 0,
+                   steps=len(metrics), signal_share=signal_share(metrics), promotions=metrics[-1]['n_promotions'] if metrics else 0,
                    pq=len(run.promotion_questions()), stage_accuracy=stages, filter_s=round(t_filter, 1), total_s=round(time.perf_counter() - t0, 1),
                    figures=[str(f) for f in figs])
     atomic_write_json(out/'summary.json', summary)
     return summary
+
+# %% ../nbs/25_experiment.ipynb #2af6ffdf
+def signal_share(rows) -> float:
+    "Share of outer steps (metric rows) whose g dataset rewards are not all equal: the steps the teacher learns from."
+    rows = [r for r in rows if r.get('dataset_rewards')]
+    if not rows: return float('nan')
+    return float(np.mean([max(r['dataset_rewards']) - min(r['dataset_rewards']) > 1e-12 for r in rows]))
 
 # %% ../nbs/25_experiment.ipynb #a017c737
 def plot_run(out, tau: float | None = None) -> list[Path]:
@@ -92,7 +99,8 @@ def plot_run(out, tau: float | None = None) -> list[Path]:
     for r in rows:
         if r.get('promoted'): ax.axvline(r['step'], color='C3', lw=1.5, alpha=.7)
     ax.plot([], [], color='C3', label='promotion')
-    ax.set(xlabel='outer step', ylabel='teacher reward (Δ accuracy on Q_R)', title='Teacher reward')
+    ax.set(xlabel='outer step', ylabel='teacher reward (Δ accuracy on Q_R)',
+           title=f'Teacher reward (steps with a signal: {signal_share(rows):.0%})')
     ax.legend(fontsize=7)
     ax = axes[1]
     ax.plot(steps, [r['acceptance'] for r in rows], marker='o', ms=3)

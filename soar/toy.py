@@ -4,17 +4,19 @@
 
 # %% ../nbs/13_toy.ipynb #604d3fbd
 from __future__ import annotations
-import math, time, random, dataclasses
+import math, time, random, dataclasses, hashlib, json, importlib.resources
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from .utils import cache_dir, config_hash, atomic_write_json
+from .models import build_dir_atomic, char_tokenizer, tiny_lm
 from .data import Problem
 from .prompts import PromptSet, register_prompts, format_student, format_teacher
 
 # %% auto #0
-__all__ = ['TOY_TEACHER_TEXT', 'TOY_PROMPTS', 'TOY_STUDENT_TEMPLATE', 'TOY_TEACHER_PROMPT', 'ToyFamily', 'toy_families',
-           'toy_answer', 'toy_solution', 'toy_problems', 'toy_datasets', 'toy_lazy', 'ToyConfig', 'toy_example',
-           'toy_corpus', 'pretrain_toy', 'build_toy_model', 'toy_family_accuracy', 'toy_rloo_config',
+__all__ = ['TOY_TEACHER_TEXT', 'TOY_PROMPTS', 'TOY_STUDENT_TEMPLATE', 'TOY_TEACHER_PROMPT', 'TOY_WEIGHTS_SHA256', 'ToyFamily',
+           'toy_families', 'toy_answer', 'toy_solution', 'toy_problems', 'toy_datasets', 'toy_lazy', 'ToyConfig',
+           'toy_example', 'toy_corpus', 'pretrain_toy', 'build_toy_model', 'ToyWeightsError', 'toy_weights_dir',
+           'verify_toy_weights', 'toy_model_path', 'build_toy_assets', 'toy_family_accuracy', 'toy_rloo_config',
            'toy_careful_share']
 
 # %% ../nbs/13_toy.ipynb #d5192e00
@@ -83,7 +85,7 @@ def toy_lazy(question: str) -> str:
 class ToyConfig:
     "Everything the toy world model depends on (its hash names the cache entry)."
     max_terms: int = 8                                       # sums of 2..max_terms terms
-    careful_prob: tuple = (1., 1., .5, .15, .04, .008, 0.)   # P(careful | K terms), K = 2..max_terms
+    careful_prob: tuple = (1., 1., .5, .2, .05, 0., 0.)      # P(careful | K terms), K = 2..max_terms
     exec_frac: float = 0.5                                   # student examples showing careful work, choice hidden
     teacher_frac: float = 0.25                               # share of teacher-format examples
     hidden_size: int = 128
@@ -91,7 +93,7 @@ class ToyConfig:
     num_attention_heads: int = 4
     intermediate_size: int = 512
     max_position_embeddings: int = 256
-    steps: int = 300
+    steps: int = 600
     batch_size: int = 64
     lr: float = 3e-3
     warmup_steps: int = 20
@@ -140,8 +142,7 @@ def _batch_tensors(tok, examples):
 
 def pretrain_toy(config: ToyConfig | None = None, progress: bool = False, log_every: int = 25):
     "Train the toy world model from scratch. Returns `(model, tokenizer, record)`."
-    import torch
-    from soar.models import char_tokenizer, tiny_lm
+    import torch   # lazy: importing soar.toy for its problem families needs no torch
     c = config or ToyConfig()
     rng = random.Random(c.seed)
     tok = char_tokenizer(model_max_length=c.max_position_embeddings)
@@ -175,13 +176,61 @@ def pretrain_toy(config: ToyConfig | None = None, progress: bool = False, log_ev
 
 def build_toy_model(config: ToyConfig | None = None, progress: bool = False) -> Path:
     "The cached folder of the toy world model for `config` (default `ToyConfig()`), pretrained on first use."
-    from soar.models import build_dir_atomic
     c = config or ToyConfig()
     def build(d):
         model, tok, record = pretrain_toy(c, progress=progress)
         model.save_pretrained(d); tok.save_pretrained(d)
         atomic_write_json(Path(d) / 'toy.json', record)
     return build_dir_atomic(cache_dir('models') / f'toy-{config_hash(c.key())}', build)
+
+# %% ../nbs/13_toy.ipynb #d89fb8e8
+TOY_WEIGHTS_SHA256 = 'b36b33fcd444e59e5f319d3cca6c63abe9a407bab91a8fc185e7dc32ba4d24a4'   # sha256 of soar/assets/toy/model.safetensors
+
+class ToyWeightsError(RuntimeError):
+    "The shipped toy weights are missing, corrupted, or do not belong to the default `ToyConfig`."
+
+def toy_weights_dir() -> Path:
+    "The folder of the toy world model shipped with the package (`soar/assets/toy`)."
+    return Path(str(importlib.resources.files('soar'))) / 'assets' / 'toy'
+
+def _sha256(f: Path) -> str:
+    h = hashlib.sha256()
+    with open(f, 'rb') as fh:
+        for b in iter(lambda: fh.read(1 << 20), b''): h.update(b)
+    return h.hexdigest()
+
+def verify_toy_weights(path=None, sha256: str | None = None) -> Path:
+    "Check a shipped-toy-model folder: weights present, checksum right, built from the default `ToyConfig`."
+    d = Path(path) if path is not None else toy_weights_dir()
+    f, rec = d / 'model.safetensors', d / 'toy.json'
+    fix = "reinstall soar, or rebuild it with `python tools/build_toy_model.py`"
+    for x in (f, rec):
+        if not x.exists(): raise ToyWeightsError(f"{x}: missing from the shipped toy model; {fix}")
+    got, want = _sha256(f), sha256 or TOY_WEIGHTS_SHA256
+    if got != want: raise ToyWeightsError(f"{f}: sha256 {got[:16]}... does not match the expected {want[:16]}... (corrupted?); {fix}")
+    key = json.loads(rec.read_text()).get('key')
+    if key != json.loads(json.dumps(ToyConfig().key())):
+        raise ToyWeightsError(f"{rec}: these weights were built from another ToyConfig than today's default; {fix}")
+    return d
+
+_verified: set = set()
+
+def toy_model_path(config: ToyConfig | None = None) -> Path:
+    "The toy world model folder: the shipped weights for the default `ToyConfig` (verified once per process), else a cached build."
+    c = config or ToyConfig()
+    if c != ToyConfig(): return build_toy_model(c)
+    d = toy_weights_dir()
+    if d not in _verified: verify_toy_weights(d); _verified.add(d)
+    return d
+
+def build_toy_assets(out=None, progress: bool = True) -> str:
+    "Pretrain the default toy model from scratch into `out` (default: the package's `assets/toy`); returns its sha256."
+    out = Path(out) if out is not None else toy_weights_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    model, tok, record = pretrain_toy(ToyConfig(), progress=progress)
+    model.save_pretrained(out, safe_serialization=True); tok.save_pretrained(out)
+    atomic_write_json(out / 'toy.json', record)
+    return _sha256(out / 'model.safetensors')
 
 # %% ../nbs/13_toy.ipynb #669a15fb
 def _max_new_tokens(problems) -> int:
@@ -208,7 +257,7 @@ def toy_family_accuracy(policy_or_generator, families=('add2', 'add4', 'add6', '
 def toy_rloo_config(**kw):
     "RLOO settings that move the toy model in a few steps (a tiny model needs a larger lr than the paper's 1e-5)."
     from soar.rloo import RLOOConfig
-    return RLOOConfig(**{**dict(lr=1e-4, beta=0.001, micro_batch_size=32), **kw})
+    return RLOOConfig(**{**dict(lr=3e-4, beta=0.001, micro_batch_size=32), **kw})
 
 # %% ../nbs/13_toy.ipynb #4673860b
 def toy_careful_share(policy, problems) -> float:

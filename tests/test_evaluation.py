@@ -8,7 +8,7 @@ RUN = """
     import sys, json, torch
     torch.set_num_threads(1)
     from soar.evaluation import *
-    from soar.models import toy_model_path
+    from soar.toy import toy_model_path
     from soar.toy import toy_datasets, toy_problems
     tr, te = toy_datasets(8, 2, family='add6', seed=0)
     task = EvalTask('toy', str(toy_model_path()), tr, te)
