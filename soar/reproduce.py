@@ -609,12 +609,15 @@ def paired_difference(res, a: str, b: str, k: int) -> dict | None:
     common = sorted(set(by[a]) & set(by[b]))
     pdiff = np.array([by[a][s] - by[b][s] for s in common])
     sd = lambda x: float(x.std(ddof=1)) if len(x) > 1 else float('nan')
+    # a seed of `b` without a result of `a` (e.g. no promotion, so no PQ) counts as a seed where `a` is not ahead
+    n_pos = sum(s in by[a] and by[a][s] - by[b][s] > 0 for s in by[b])
     return dict(k=k, a=a, b=b, mean_a=float(ma.mean()), sd_a=sd(ma), n_a=len(ma), mean_b=float(mb.mean()), sd_b=sd(mb), n_b=len(mb),
                 diff=float(ma.mean() - mb.mean()), paired_mean=float(pdiff.mean()) if len(pdiff) else float('nan'),
-                paired_sd=sd(pdiff), n_paired=len(pdiff))
+                paired_sd=sd(pdiff), n_paired=len(pdiff), paired_se=sd(pdiff) / np.sqrt(len(pdiff)) if len(pdiff) > 1 else float('nan'),
+                n_positive=n_pos, n_seeds=len(by[b]))
 
 def verdict(res, a: str = 'SOAR-PQ', b: str = 'Hard-Only', ks=(1, 32), skipped: list | None = None, world: str = 'the toy world') -> str:
-    "One honest paragraph: did `a` beat `b`, by how much, against the seed spread (computed, never hand-written)."
+    "One honest paragraph: did `a` beat `b` (paired by seed: mean difference above twice its standard error, ahead in ≥ 80% of the seeds)?"
     have = {r['method'] for r in res.records}
     if a not in have:
         why = '; '.join(f"seed {x['seed']}: {x['why']}" for x in (skipped or []) if x['method'] in ('pq', a)) or 'not run'
@@ -628,12 +631,13 @@ def verdict(res, a: str = 'SOAR-PQ', b: str = 'Hard-Only', ks=(1, 32), skipped: 
         kmax = d
         spread = max(x for x in (d['sd_a'], d['sd_b'], 0.0) if np.isfinite(x))
         parts.append(f"pass@{k}: {a} {_fmt(d['mean_a'], d['sd_a'], 2)} % vs {b} {_fmt(d['mean_b'], d['sd_b'], 2)} % "
-                     f"(difference {d['diff']:+.2f} points; paired by student seed {_fmt(d['paired_mean'], d['paired_sd'], 2)} "
-                     f"over {d['n_paired']} seeds; largest seed SD {spread:.2f})")
+                     f"(difference {d['diff']:+.2f} points; paired by seed {d['paired_mean']:+.2f} ± {d['paired_se']:.2f} (SE) "
+                     f"over {d['n_paired']} seeds, ahead in {d['n_positive']} of {d['n_seeds']}; largest seed SD {spread:.2f})")
     if kmax is None: return f"{a} and {b} share no pass@k column."
     d = kmax; spread = max(x for x in (d['sd_a'], d['sd_b'], 0.0) if np.isfinite(x))
-    if d['diff'] > 0 and d['diff'] > spread: w = f"**{a} beat {b}** on {world}"
-    elif d['diff'] > 0: w = f"**{a} was ahead of {b} on {world}, but by less than the seed spread** (not distinguishable from noise at {d['n_a']} seeds)"
+    sig = np.isfinite(d['paired_se']) and d['paired_mean'] > 2 * d['paired_se'] and d['n_positive'] >= 0.8 * d['n_seeds']
+    if d['diff'] > 0 and sig: w = f"**{a} beat {b}** on {world} (paired difference above twice its standard error, ahead in {d['n_positive']} of {d['n_seeds']} seeds)"
+    elif d['diff'] > 0: w = f"**{a} was ahead of {b} on {world}, but not clearly** (paired difference within twice its standard error, or ahead in only {d['n_positive']} of {d['n_seeds']} seeds)"
     elif d['diff'] == 0: w = f"**{a} and {b} tied** on {world}"
     else: w = f"**{a} did not beat {b}** on {world}"
     return f"{w} at pass@{d['k']}. " + '; '.join(parts) + '.'
