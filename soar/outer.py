@@ -99,7 +99,7 @@ def teacher_checkpoint(run_dir, step: int | None = None) -> tuple[Path, str | No
     T = load_config(cfg_file).outer_steps if cfg_file.exists() else None
     if T is not None and step == T: return final, None
     why = (f"the run has {T} outer steps" if T is not None and step > T
-           else "it was not saved (teacher_save_steps)")
+           else "not in the run's teacher_save_steps")
     return final, f"{run_dir.name}: no teacher of step {step} ({why}); used the final teacher (step {T})"
 
 # %% ../nbs/24_outer.ipynb #0e456349
