@@ -47,6 +47,10 @@ class SoarConfig:
     teacher_lr: float = _f(1e-5, 'teacher AdamW learning rate')
     teacher_warmup: int = _f(20, 'teacher warmup steps (cosine schedule over outer_steps)')
     teacher_micro_batch: int = _f(2, 'teacher rollouts per backward pass (gradient accumulation)')
+    teacher_max_grad_norm: float = _f(1.0, 'teacher gradient-norm clipping (0 = none). The paper states none; 1.0 is the '
+                                      'common RLOO/PPO default and guards the rare huge-advantage step')
+    teacher_weight_decay: float = _f(0.0, "teacher AdamW weight decay. The paper states none; 0 keeps the update a pure "
+                                     "policy gradient + KL (a few hundred steps from the base model)")
     teacher_max_new_tokens: int = _f(512, 'max new tokens per teacher sample')
     teacher_temperature: float = _f(1.0, 'teacher sampling temperature')
     beta: float = _f(0.001, 'KL coefficient to the frozen reference (teacher and students)')
@@ -54,9 +58,17 @@ class SoarConfig:
     acceptance_patience: int = _f(3, '...for this many consecutive sampling rounds')
     max_teacher_rounds: int = _f(50, 'max sampling rounds per outer step to collect g*n parsable questions')
     intrinsic_samples: int = _f(32, 'student samples per question for the intrinsic (learnability) reward')
+    teacher_save_steps: tuple = _f((), 'outer steps after which the teacher is saved to teachers/step_NNNN for evaluation '
+                                   '(e.g. 170: the paper reads HARP teachers at step 170, MATH ones at 200 = the end); '
+                                   'the final teacher is always saved to teacher/')
     # --- inner loop (student)
     inner_steps: int = _f(10, 'student RLOO steps per inner loop before the first promotion')
     inner_steps_after_promotion: int = _f(15, 'student RLOO steps per inner loop after a promotion')
+    inner_steps_growth: str = _f('flat', "after promotions: 'flat' = inner_steps_after_promotion from the first "
+                                 "promotion on (B.7: 'we use +5 steps', read once: 10 -> 15); 'per_promotion' = "
+                                 "inner_steps + p x (inner_steps_after_promotion - inner_steps) after p promotions "
+                                 "(v1: '10-20 steps depending on the promotion stage'; up to 30 after 4)",
+                                 ('flat', 'per_promotion'))
     student_batch: int = _f(8, 'questions per student step')
     student_group: int = _f(32, 'completions per question (student RLOO group)')
     student_lr: float = _f(1e-5, 'student AdamW learning rate')
@@ -64,15 +76,30 @@ class SoarConfig:
     student_max_new_tokens: int = _f(1024, 'max new tokens per student rollout and Q_R answer')
     student_temperature: float = _f(1.0, 'student sampling temperature')
     micro_batch: int = _f(32, 'student rollouts per backward pass (gradient accumulation)')
+    student_max_grad_norm: float = _f(1.0, 'student gradient-norm clipping (0 = none), inner loops and evaluation '
+                                      'students. The paper states none; 1.0 is the common RLOO/PPO default')
+    student_weight_decay: float = _f(0.0, 'student AdamW weight decay, inner loops and evaluation students. The paper '
+                                     'states none; 0: a 10-20-step inner loop should move the student by its gradient only')
     # --- promotion
     tau: float = _f(0.01, 'promotion threshold on the rolling mean reward')
     window: int = _f(3, 'rolling-mean window m')
-    window_after_promotion: str = _f('reset', 'what the window does after a promotion', ('reset', 'keep'))
+    window_after_promotion: str = _f('reset', "the rolling window after a promotion (the paper is silent): 'reset' empties "
+                                     "it, so the next promotion needs `window` new steps measured against the new "
+                                     "student; 'keep' leaves the old values, which were measured against the old "
+                                     "student and can promote again at once (Fig. 19's post-promotion decline fits "
+                                     "either)", ('reset', 'keep'))
+    median_student: str = _f('lower', "which student of the best dataset becomes the baseline when r is even (Alg. 1: "
+                             "'the median reward'): 'lower' or 'upper' middle of the r sorted rewards; 'lower' is "
+                             "the conservative pick (the promoted student is not the luckier of the two)",
+                             ('lower', 'upper'))
     # --- run
     seed: int = _f(0, 'run seed (teacher sampling, Q_R draws, student rollouts)')
     executor: str = _f('inprocess', 'how the g*r inner loops run', ('inprocess',))
 
-    def __post_init__(self): validate(self)
+    def __post_init__(self):
+        try: self.teacher_save_steps = tuple(sorted({int(s) for s in (self.teacher_save_steps or ())}))
+        except (TypeError, ValueError): raise ConfigError(f"teacher_save_steps: expected outer steps (integers), got {self.teacher_save_steps!r}") from None
+        validate(self)
 
     def to_dict(self) -> dict: return asdict(self)
     def to_json(self) -> str: return json.dumps(self.to_dict(), indent=2)
@@ -101,11 +128,14 @@ def validate(c: SoarConfig) -> SoarConfig:
         if getattr(c, k) < 2: raise ConfigError(f"{k}: RLOO needs a group of at least 2 (leave-one-out baseline), got {getattr(c, k)}")
     for k in ('teacher_lr', 'student_lr'):
         if not getattr(c, k) > 0: raise ConfigError(f"{k}: must be > 0, got {getattr(c, k)}")
-    for k in ('tau', 'beta', 'teacher_warmup', 'student_warmup', 'lora_rank', 'split_seed'):
+    for k in ('tau', 'beta', 'teacher_warmup', 'student_warmup', 'lora_rank', 'split_seed', 'teacher_max_grad_norm',
+              'teacher_weight_decay', 'student_max_grad_norm', 'student_weight_decay'):
         if getattr(c, k) < 0: raise ConfigError(f"{k}: must be >= 0, got {getattr(c, k)}")
     for k in ('fail_temperature', 'teacher_temperature', 'student_temperature'):
         if getattr(c, k) < 0: raise ConfigError(f"{k}: must be >= 0, got {getattr(c, k)}")
     if not 0 <= c.min_acceptance < 1: raise ConfigError(f"min_acceptance: must be in [0, 1), got {c.min_acceptance}")
+    bad = [s for s in c.teacher_save_steps if not 1 <= s <= c.outer_steps]
+    if bad: raise ConfigError(f"teacher_save_steps: step {bad[0]} is outside 1..outer_steps ({c.outer_steps})")
     if c.n % c.student_batch: raise ConfigError(f"n: the {c.n} questions of a dataset must split into student batches of {c.student_batch} (n % student_batch == 0)")
     if c.max_pool is not None and c.max_pool < 2: raise ConfigError(f"max_pool: must be >= 2 or None, got {c.max_pool}")
     if c.backend == 'vllm' and not c.device.startswith('cuda'): raise ConfigError(f"backend: 'vllm' needs a CUDA device, got device={c.device!r}")
@@ -139,6 +169,7 @@ def _coerce(f: dataclasses.Field, v):
     if opt and v.lower() in ('none', 'null', ''): return None
     try:
         if base is bool: return v.lower() in ('1', 'true', 'yes')
+        if base is tuple: return tuple(int(x) for x in re.split(r'[\s,]+', v.strip('()[] ')) if x)
         return base(v) if base in (int, float, str) else v
     except ValueError: raise ConfigError(f"{f.name}: cannot parse {v!r} as {base.__name__}") from None
 

@@ -16,9 +16,10 @@ from .utils import atomic_write_json, config_hash
 
 # %% auto #0
 __all__ = ['PAPER_TASK_CONFIG', 'EvalConfig', 'centered_moving_average', 'reward_slopes', 'plateau_step', 'window_pass_at_k',
-           'select_checkpoint', 'evaluate_pass_at_k', 'question_batches', 'eval_schedule', 'train_and_evaluate',
-           'sample_teacher_questions', 'MethodSpec', 'base_method', 'hard_only', 'pq_method', 'ood_method', 'ps_method',
-           'teacher_method', 'real_method', 'EvalTask', 'run_one', 'EvalResults', 'load_results', 'run_evaluation']
+           'select_checkpoint', 'evaluate_pass_at_k', 'question_batches', 'train_steps', 'eval_warmup', 'eval_schedule',
+           'train_and_evaluate', 'sample_teacher_questions', 'MethodSpec', 'base_method', 'hard_only', 'pq_method',
+           'ood_method', 'ps_method', 'teacher_method', 'real_method', 'EvalTask', 'run_one', 'EvalResults',
+           'load_results', 'run_evaluation']
 
 # %% ../nbs/30_evaluation.ipynb #da7b5020
 @dataclass
@@ -33,14 +34,20 @@ class EvalConfig:
     max_new_tokens: int = 1024          # rollouts and test samples
     temperature: float = 1.0            # rollouts and test samples
     warmup_steps: int = 20              # lr warmup of an evaluation student ...
-    curriculum_warmup_steps: int = 0    # ... and of a curriculum run that has synthetic questions (paper B.7)
+    curriculum_warmup_steps: int = 0    # ... and of the curriculum runs named by `curriculum_warmup_for` (paper B.7)
+    curriculum_warmup_for: str = 'pq'   # 'pq': only SOAR-PQ curriculum runs (B.7 states it for PQ) | 'synthetic': every
+                                        # curriculum run with synthetic questions (Grounded-T, Base-T, ... too)
     rloo: dict = field(default_factory=dict)   # RLOOConfig overrides (lr, beta, micro_batch_size, ...)
     n_samples: int = 32                 # test samples per problem
     ks: tuple = DEFAULT_KS              # pass@k read from the n_samples
     checkpoint: str = 'plateau'         # 'plateau' (the paper's rule) | 'fixed' (OlympiadBench: step 50) | 'final'
     fixed_step: int = 50
+    stop_at_read: bool = True           # 'fixed': stop training at fixed_step, the last step read (the cosine schedule
+                                        # still spans `steps`, as in a run read early); False: train all `steps`
     smooth_window: int = 25             # centred moving average of the training reward
     slope_frac: float = 0.15            # plateau: first step after the max slope whose slope < frac * max slope
+    plateau_phase: str = 'real'         # curriculum runs: the rule looks at the real-question phase only (steps >=
+                                        # curriculum_steps, see "The checkpoint rule") | 'all': the whole reward curve
     avg_window: int = 200               # test pass@k averaged over the evaluations in [step, step + avg_window]
     n_teacher_questions: int = 128      # questions sampled from a teacher (Grounded-T / Base-T / Intrinsic-T)
     teacher_max_new_tokens: int = 512
@@ -56,6 +63,9 @@ class EvalConfig:
         if self.checkpoint not in ('plateau', 'fixed', 'final'):
             raise ValueError(f"EvalConfig.checkpoint must be 'plateau', 'fixed' or 'final', got {self.checkpoint!r}")
         if self.steps < 0 or self.eval_every < 1: raise ValueError("EvalConfig: need steps >= 0 and eval_every >= 1")
+        if self.plateau_phase not in ('real', 'all'): raise ValueError(f"EvalConfig.plateau_phase must be 'real' or 'all', got {self.plateau_phase!r}")
+        if self.curriculum_warmup_for not in ('pq', 'synthetic'):
+            raise ValueError(f"EvalConfig.curriculum_warmup_for must be 'pq' or 'synthetic', got {self.curriculum_warmup_for!r}")
         self.ks = tuple(int(k) for k in self.ks)
         if max(self.ks) > self.n_samples: raise ValueError(f"EvalConfig: largest k {max(self.ks)} > n_samples {self.n_samples}")
 
@@ -91,14 +101,16 @@ def reward_slopes(rewards, window: int = 25) -> np.ndarray:
     s[1:] = np.diff(m) / span if span > 0 else 0.
     return s
 
-def plateau_step(rewards, window: int = 25, frac: float = 0.15) -> int:
-    "First step after the maximum slope whose normalised slope is below `frac` × the maximum (see the rules above)."
-    s = reward_slopes(rewards, window)
-    if len(s) < 2: return 0
+def plateau_step(rewards, window: int = 25, frac: float = 0.15, start: int = 0) -> int:
+    "First step after the maximum slope whose normalised slope is below `frac` × the maximum, looking at `rewards[start:]` only."
+    r = np.asarray(rewards, dtype=float)
+    start = int(start) if 0 < start < len(r) else 0        # no steps from `start` on: the whole curve
+    s = reward_slopes(r[start:], window)
+    if len(s) < 2: return start
     t_max = int(np.nanargmax(s)); s_max = s[t_max]
-    if not s_max > 0: return 0
+    if not s_max > 0: return start
     below = np.nonzero(s[t_max + 1:] < frac * s_max)[0]
-    return t_max + 1 + int(below[0]) if len(below) else len(s) - 1
+    return start + (t_max + 1 + int(below[0]) if len(below) else len(s) - 1)
 
 # %% ../nbs/30_evaluation.ipynb #8dac7e59
 def _kdict(d) -> dict[int, float]: return {int(k): float(v) for k, v in d.items()}
@@ -112,12 +124,13 @@ def window_pass_at_k(evals: list[dict], step: int, window: int = 200) -> tuple[d
     ks = sorted(set.intersection(*[set(_kdict(e['pass_at_k'])) for e in sel]))
     return {k: float(np.mean([_kdict(e['pass_at_k'])[k] for e in sel])) for k in ks}, [e['step'] for e in sel]
 
-def select_checkpoint(rewards, evals: list[dict], config: EvalConfig | None = None) -> dict:
-    "Apply the checkpoint rule of `config`: `{'rule', 'step', 'eval_steps', 'pass_at_k'}`."
+def select_checkpoint(rewards, evals: list[dict], config: EvalConfig | None = None, real_from: int = 0) -> dict:
+    "Apply the checkpoint rule of `config` (`real_from`: first step of the real phase of a curriculum run): `{'rule', 'step', 'eval_steps', 'pass_at_k'}`."
     c = config or EvalConfig()
     evals = sorted(evals, key=lambda e: e['step'])
+    start = real_from if c.plateau_phase == 'real' else 0
     if c.checkpoint == 'plateau' and len(rewards) > 0:
-        step = plateau_step(rewards, c.smooth_window, c.slope_frac)
+        step = plateau_step(rewards, c.smooth_window, c.slope_frac, start)
         pk, used = window_pass_at_k(evals, step, c.avg_window)
     elif c.checkpoint == 'fixed':
         e = min(evals, key=lambda e: (abs(e['step'] - c.fixed_step), e['step']))
@@ -176,22 +189,34 @@ def question_batches(synthetic: Sequence, real: Sequence, steps: int, batch_size
     return [(s_src if (t < curriculum_steps and syn) or not real else r_src).take(batch_size) for t in range(steps)]
 
 # %% ../nbs/30_evaluation.ipynb #e208eb84
-def eval_schedule(config: EvalConfig) -> list[int]:
-    "The steps at which test pass@k is measured: 0, every `eval_every`, the last step, and `fixed_step` for 'fixed'."
+def train_steps(config: EvalConfig) -> int:
+    "Steps a fresh student actually trains: `steps`, or `fixed_step` when the 'fixed' rule reads nothing later (`stop_at_read`)."
     c = config
-    s = set(range(0, c.steps + 1, c.eval_every)) | {0, c.steps}
-    if c.checkpoint == 'fixed' and c.fixed_step <= c.steps: s.add(c.fixed_step)
+    return min(c.steps, c.fixed_step) if c.checkpoint == 'fixed' and c.stop_at_read else c.steps
+
+def eval_warmup(config: EvalConfig, synthetic: bool, pq: bool = False) -> int:
+    "Warmup of one fresh student: `curriculum_warmup_steps` for the curriculum runs `curriculum_warmup_for` names, else `warmup_steps`."
+    c = config
+    zero = c.mode == 'curriculum' and synthetic and (pq or c.curriculum_warmup_for == 'synthetic')
+    return c.curriculum_warmup_steps if zero else c.warmup_steps
+
+def eval_schedule(config: EvalConfig) -> list[int]:
+    "The steps at which test pass@k is measured: 0, every `eval_every`, the last trained step, and `fixed_step` for 'fixed'."
+    c = config; n = train_steps(c)
+    s = set(range(0, n + 1, c.eval_every)) | {0, n}
+    if c.checkpoint == 'fixed' and c.fixed_step <= n: s.add(c.fixed_step)
     return sorted(s)
 
 def train_and_evaluate(student, synthetic: Sequence, real: Sequence, test: Sequence, config: EvalConfig | None = None,
-                       seed: int = 0, progress: bool = False) -> dict:
+                       seed: int = 0, progress: bool = False, pq: bool = False) -> dict:
     "Train a fresh student on synthetic + real questions, measure test pass@k on `eval_schedule`; `{'train', 'evals', 'checkpoint'}`."
     from soar.rloo import RLOOConfig, RLOOUpdater, train_student
     c = config or EvalConfig()
     policy, gen = _generator(student, c.backend, c.dtype, c.device)
     synthetic, real = list(synthetic), list(real)
     batches = question_batches(synthetic, real, c.steps, c.batch_size, c.mode, c.curriculum_steps, seed) if c.steps else []
-    warm = c.curriculum_warmup_steps if c.mode == 'curriculum' and synthetic else c.warmup_steps
+    warm = eval_warmup(c, bool(synthetic), pq)
+    n_steps = train_steps(c)                                   # the cosine schedule spans c.steps even when stopped early
     updater = None
     if c.steps:
         rc = RLOOConfig(**{**c.rloo, 'warmup_steps': warm, 'total_steps': c.steps, 'temperature': c.temperature})
@@ -200,12 +225,12 @@ def train_and_evaluate(student, synthetic: Sequence, real: Sequence, test: Seque
     ekw = dict(n_samples=c.n_samples, ks=c.ks, temperature=c.temperature, max_new_tokens=c.max_new_tokens,
                verifier=c.verifier, prompts=c.prompts, seed=derive_seed(seed, 'eval'))
     t0 = time.perf_counter()
-    for t in range(c.steps + 1):
+    for t in range(n_steps + 1):
         if t in when:
             pk, corr = evaluate_pass_at_k(gen, test, **ekw)
             evals.append(dict(step=t, pass_at_k=pk, solved=int(corr.any(1).sum()), elapsed_s=time.perf_counter() - t0))
             if progress: print(f"step {t:5d}  test " + ' '.join(f"pass@{k}={v:.3f}" for k, v in pk.items()), flush=True)
-        if t == c.steps: break
+        if t == n_steps: break
         batch = batches[t]
         [row] = train_student(policy, [q for _, q in batch], 1, generator=gen, batch_size=len(batch),
                               group_size=c.group_size, max_new_tokens=c.max_new_tokens, temperature=c.temperature,
@@ -215,7 +240,8 @@ def train_and_evaluate(student, synthetic: Sequence, real: Sequence, test: Seque
         train.append(row)
         if progress and (t % max(c.eval_every, 1) == 0):
             print(f"step {t:5d}  reward {row['reward']:.1f}  acc {row['accuracy']:.3f}  kl {row['kl']:.3g}", flush=True)
-    cp = select_checkpoint([r['reward'] for r in train], evals, c)
+    real_from = c.curriculum_steps if c.mode == 'curriculum' and synthetic and real else 0
+    cp = select_checkpoint([r['reward'] for r in train], evals, c, real_from)
     return dict(train=train, evals=evals, checkpoint=cp, warmup_steps=warm if c.steps else None)
 
 # %% ../nbs/30_evaluation.ipynb #c8f1a7cd
@@ -329,7 +355,7 @@ def run_one(method: MethodSpec, task: EvalTask, config: EvalConfig, source=None,
     synthetic = list(method.synthetic(source, seed, task, c)) if method.synthetic and method.train else []
     student = method.student(source) if method.student else task.model
     res = train_and_evaluate(student, synthetic, task.train if method.use_real else [], task.test, c, seed=seed,
-                             progress=progress)
+                             progress=progress, pq=method.key.get('kind') == 'pq')
     return dict(method=method.name, seed=seed, student=str(student), config=c.to_dict(),
                 synthetic=[dict(id=q.id, problem=q.problem, answer=q.answer) for q in synthetic],
                 n_real=len(task.train) if method.use_real and method.train else 0, seconds=time.perf_counter() - t0, **res)

@@ -42,6 +42,9 @@ class InnerSettings:
     micro_batch: int = 32
     prompts: str = 'math'
     verifier: str = 'math'
+    max_grad_norm: float = 1.0          # gradient clipping (0: none) and ...
+    weight_decay: float = 0.0           # ... AdamW weight decay of the student (SoarConfig.student_*)
+    median_student: str = 'lower'       # which student's weights the executor keeps (as the promotion picks it)
 
 @dataclass
 class InnerTask:
@@ -68,7 +71,8 @@ def run_inner_loop(policy, generator, task: InnerTask, baseline_state, q_r, base
     from soar.rloo import train_student, RLOOConfig
     t0 = time.perf_counter()
     policy.restore(baseline_state)
-    cfg = RLOOConfig(lr=settings.lr, beta=settings.beta, warmup_steps=settings.warmup, micro_batch_size=settings.micro_batch)
+    cfg = RLOOConfig(lr=settings.lr, beta=settings.beta, warmup_steps=settings.warmup, micro_batch_size=settings.micro_batch,
+                     max_grad_norm=settings.max_grad_norm or None, weight_decay=settings.weight_decay)
     logs = train_student(policy, task.questions, task.steps, generator=generator, batch_size=settings.batch_size,
                          group_size=settings.group_size, max_new_tokens=settings.max_new_tokens,
                          temperature=settings.temperature, verifier=settings.verifier, prompts=settings.prompts,
@@ -94,7 +98,7 @@ class InProcessExecutor:
             if progress is not None: progress(r)
             group = by_k[t.k]
             if keep_median_state and len(group) == sum(1 for x in tasks if x.k == t.k):   # dataset k complete
-                jm = median_student([x.reward for x in group])
+                jm = median_student([x.reward for x in group], settings.median_student)
                 for i, x in enumerate(group):
                     if i != jm: x.state = None
         return results

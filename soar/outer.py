@@ -18,7 +18,8 @@ from .policy import encode_prompt
 from .inner import InnerSettings, InnerTask, derive_seed, greedy_accuracy, make_executor, intrinsic_rewards
 
 # %% auto #0
-__all__ = ['TeacherCollapse', 'sample_parsable', 'sample_teacher', 'partition', 'save_policy', 'SoarRun']
+__all__ = ['TeacherCollapse', 'sample_parsable', 'sample_teacher', 'partition', 'save_policy', 'teacher_checkpoint_dir',
+           'teacher_checkpoint', 'SoarRun']
 
 # %% ../nbs/24_outer.ipynb #d5c24bd3
 class TeacherCollapse(RuntimeError):
@@ -83,6 +84,24 @@ def save_policy(policy, path) -> Path:
     os.replace(tmp, path)
     return path
 
+# %% ../nbs/24_outer.ipynb #9ac032ae
+def teacher_checkpoint_dir(run_dir, step: int) -> Path:
+    "Where `SoarRun` saves the teacher of outer step `step` (one of `teacher_save_steps`)."
+    return Path(run_dir)/'teachers'/f'step_{int(step):04d}'
+
+def teacher_checkpoint(run_dir, step: int | None = None) -> tuple[Path, str | None]:
+    "`(teacher dir, note)`: the teacher after outer step `step` of a run (None: the final one); the note says when it fell back to the final teacher."
+    run_dir = Path(run_dir); final = run_dir/'teacher'
+    if step is None: return final, None
+    d = teacher_checkpoint_dir(run_dir, step)
+    if d.is_dir(): return d, None
+    cfg_file = run_dir/'config.json'
+    T = load_config(cfg_file).outer_steps if cfg_file.exists() else None
+    if T is not None and step == T: return final, None
+    why = (f"the run has {T} outer steps" if T is not None and step > T
+           else "not in the run's teacher_save_steps")
+    return final, f"{run_dir.name}: no teacher of step {step} ({why}); used the final teacher (step {T})"
+
 # %% ../nbs/24_outer.ipynb #0e456349
 class SoarRun:
     "One SOAR run in `out`: `run()` steps until `cfg.outer_steps`, checkpointing after each; `resume=True` continues."
@@ -107,13 +126,17 @@ class SoarRun:
         self.student_gen = make_generator(self.student, backend=cfg.backend)
         self.updater = RLOOUpdater(self.teacher, RLOOConfig(lr=cfg.teacher_lr, beta=cfg.beta, warmup_steps=cfg.teacher_warmup,
                                                             total_steps=cfg.outer_steps, micro_batch_size=cfg.teacher_micro_batch,
-                                                            temperature=cfg.teacher_temperature))
+                                                            temperature=cfg.teacher_temperature,
+                                                            max_grad_norm=cfg.teacher_max_grad_norm or None,
+                                                            weight_decay=cfg.teacher_weight_decay))
         self.pcfg = PromotionConfig(tau=cfg.tau, window=cfg.window, window_after_promotion=cfg.window_after_promotion,
-                                    inner_steps=cfg.inner_steps, inner_steps_after_promotion=cfg.inner_steps_after_promotion)
+                                    inner_steps=cfg.inner_steps, inner_steps_after_promotion=cfg.inner_steps_after_promotion,
+                                    inner_steps_growth=cfg.inner_steps_growth, median_student=cfg.median_student)
         self.settings = InnerSettings(batch_size=cfg.student_batch, group_size=cfg.student_group, lr=cfg.student_lr,
                                       warmup=cfg.student_warmup, beta=cfg.beta, max_new_tokens=cfg.student_max_new_tokens,
                                       temperature=cfg.student_temperature, micro_batch=cfg.micro_batch,
-                                      prompts=cfg.prompts, verifier=cfg.verifier)
+                                      prompts=cfg.prompts, verifier=cfg.verifier, max_grad_norm=cfg.student_max_grad_norm,
+                                      weight_decay=cfg.student_weight_decay, median_student=cfg.median_student)
         self.executor = make_executor(cfg.executor)
         self.promo, self.step, self.low_streak = PromotionState(), 0, 0
         self.baseline = self.student.snapshot()
@@ -218,6 +241,8 @@ class SoarRun:
                    **tstats, times=times)
         self.step += 1
         tic = time.perf_counter()
+        if self.step in cfg.teacher_save_steps and self.step < cfg.outer_steps:   # the final teacher: teacher/ (run)
+            save_policy(self.teacher, teacher_checkpoint_dir(self.out, self.step))
         if promo is not None:
             d = self.out/'students'/f'promoted_{self.promo.n_promotions}'
             save_policy(self.student, d)

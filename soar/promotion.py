@@ -30,12 +30,13 @@ def best_dataset(Rk) -> int:
     "k* = argmax_k R_k (first on ties)."
     return int(np.argmax(np.asarray(Rk, dtype=float)))
 
-def median_student(Rkj) -> int:
-    "Index j* of the repeat whose reward is the median of the r repeats (lower middle for even r, stable on ties)."
+def median_student(Rkj, which: str = 'lower') -> int:
+    "Index j* of the repeat whose reward is the median of the r repeats (even r: the `which` = 'lower' or 'upper' middle; stable on ties)."
     r = np.asarray(Rkj, dtype=float)
     if r.ndim != 1 or r.size == 0: raise ValueError(f"median_student: expected r rewards, got shape {r.shape}")
+    if which not in ('lower', 'upper'): raise ValueError(f"median_student: which must be 'lower' or 'upper', got {which!r}")
     order = np.argsort(r, kind='stable')
-    return int(order[(len(r) - 1) // 2])
+    return int(order[(len(r) - 1) // 2 if which == 'lower' else len(r) // 2])
 
 # %% ../nbs/23_promotion.ipynb #830993cc
 @dataclass
@@ -45,13 +46,19 @@ class PromotionConfig:
     window: int = 3                        # m, steps in the rolling mean
     window_after_promotion: str = 'reset'  # 'reset' | 'keep'
     inner_steps: int = 10                  # inner-loop steps before the first promotion
-    inner_steps_after_promotion: int = 15  # and after it
+    inner_steps_after_promotion: int = 15  # and after it ...
+    inner_steps_growth: str = 'flat'       # ... from the first promotion on ('flat'), or + that much per promotion ('per_promotion')
+    median_student: str = 'lower'          # even r: the 'lower' or 'upper' middle student
 
     def __post_init__(self):
         if self.tau < 0: raise ValueError(f"promotion.tau must be >= 0, got {self.tau}")
         if self.window < 1: raise ValueError(f"promotion.window must be >= 1, got {self.window}")
         if self.window_after_promotion not in ('reset', 'keep'):
             raise ValueError(f"promotion.window_after_promotion must be 'reset' or 'keep', got {self.window_after_promotion!r}")
+        if self.inner_steps_growth not in ('flat', 'per_promotion'):
+            raise ValueError(f"promotion.inner_steps_growth must be 'flat' or 'per_promotion', got {self.inner_steps_growth!r}")
+        if self.median_student not in ('lower', 'upper'):
+            raise ValueError(f"promotion.median_student must be 'lower' or 'upper', got {self.median_student!r}")
 
 @dataclass
 class PromotionState:
@@ -69,8 +76,11 @@ class PromotionState:
     def from_dict(cls, d: dict) -> 'PromotionState': return cls(**d)
 
 def inner_steps(cfg: PromotionConfig, state: PromotionState) -> int:
-    "Inner-loop training steps for the current stage (10 before any promotion, 15 after)."
-    return cfg.inner_steps_after_promotion if state.n_promotions else cfg.inner_steps
+    "Inner-loop training steps for the current stage (10 before any promotion, then 15; or 10 + 5 per promotion)."
+    p = state.n_promotions
+    if not p: return cfg.inner_steps
+    if cfg.inner_steps_growth == 'flat': return cfg.inner_steps_after_promotion
+    return cfg.inner_steps + p * (cfg.inner_steps_after_promotion - cfg.inner_steps)
 
 # %% ../nbs/23_promotion.ipynb #cd3634b0
 @dataclass
@@ -92,7 +102,7 @@ def promotion_step(cfg: PromotionConfig, state: PromotionState, step: int, R, da
     signal = rolling_mean(state.window, cfg.window)
     if not (signal > cfg.tau): return None
     k = best_dataset(Rk)
-    j = median_student(np.asarray(R, dtype=float)[k])
+    j = median_student(np.asarray(R, dtype=float)[k], cfg.median_student)
     p = Promotion(step=step, dataset=k, student=j, signal=signal, reward=float(Rk[k]))
     if datasets is not None: state.d_best.append(list(datasets[k]))
     state.events.append(asdict(p))

@@ -40,8 +40,8 @@ MATH_STUDENT = ("A conversation between User and Assistant. The User asks a math
 
 MATH_TEACHER = ("You write new math problems for a student to practise on. Allowed topics: " + ', '.join(MATH_SUBJECTS) + ".\n"
                 "Rules:\n"
-                "- Write exactly one original problem that needs 2 to 3 steps of reasoning and has a single, well-defined "
-                "final answer. State everything the problem needs.\n"
+                "- Write exactly ONE problem. Make it original and challenging: solving it should take at least 2 to 3 "
+                "steps of reasoning.\n"
                 "- Give the problem and its answer in exactly this format:\n"
                 "<question>the full problem</question>\n<answer>\\boxed{the final answer}</answer>\n"
                 "- Any working or explanation goes outside the tags.")
@@ -128,8 +128,8 @@ def parse_teacher_output(text: str, verifier=None, prefix: str = '') -> tuple[st
     return question, answer
 
 # %% ../nbs/03_prompts.ipynb #1a9c75d1
-MATH_TEACHER_SHORT = ("Write one new math problem and its answer. Topics: " + ', '.join(MATH_SUBJECTS) + ". "
-                      "The problem needs 2 to 3 steps of reasoning. Use exactly this format:\n"
+MATH_TEACHER_SHORT = ("Write one new, original and challenging math problem and its answer. Topics: " + ', '.join(MATH_SUBJECTS) + ". "
+                      "It needs at least 2 to 3 steps of reasoning. Use exactly this format:\n"
                       "<question>the problem</question>\n<answer>\\boxed{the answer}</answer>")
 
 MATH_TEACHER_EXAMPLES = (("A rectangle has a perimeter of 20 and a length of 6. What is its area?", "24"),

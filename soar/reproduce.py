@@ -13,17 +13,18 @@ from .config import ConfigError, PRESETS, SoarConfig, make_config
 from .utils import atomic_write_json, atomic_write_text, read_jsonl
 
 # %% auto #0
-__all__ = ['METHOD_KEYS', 'STAGES', 'REPRODUCE_PRESETS', 'METHOD_ORDER', 'PAPER_PASS_AT_K', 'PAPER_OLYMPIAD_PASS32',
-           'PAPER_VENDI', 'STAGE_NOTEBOOKS', 'TOY_UNIT_COSTS', 'PAPER_HOURS', 'ReproducePlan', 'make_plan',
-           'soar_overrides', 'soar_config', 'validate_plan', 'base_eval_kwargs', 'eval_setup', 'plan_path', 'load_plan',
-           'init_reproduce', 'stage_done', 'mark_done', 'run_dir', 'student_seeds', 'ood_config', 'filter_stage',
-           'load_world', 'needed_runs', 'default_jobs', 'run_parallel', 'soar_stage', 'reference_pool',
-           'evaluation_jobs', 'eval_units', 'split_units', 'eval_worker', 'eval_stage', 'question_sets', 'toy_oracle',
-           'toy_oracle_quality', 'judge_model', 'judge_sample', 'judge_agreement', 'judged', 'analysis_stage',
-           'order_methods', 'method_stats', 'results_table', 'detailed_table', 'paired_difference', 'verdict',
-           'diversity_table', 'quality_table', 'report_data', 'report_figures', 'export_html', 'report_stage',
-           'publish_report', 'run_stage', 'run_reproduce', 'chain_work', 'estimate_seconds', 'toy_estimate',
-           'paper_gpu_hours', 'reproduce_help']
+__all__ = ['METHOD_KEYS', 'STAGES', 'REPRODUCE_PRESETS', 'PAPER_TEACHER_STEP', 'METHOD_ORDER', 'PAPER_PASS_AT_K',
+           'PAPER_OLYMPIAD_PASS32', 'PAPER_VENDI', 'STAGE_NOTEBOOKS', 'TOY_UNIT_COSTS', 'PAPER_HOURS', 'ReproducePlan',
+           'make_plan', 'read_teacher_step', 'soar_overrides', 'soar_config', 'validate_plan', 'base_eval_kwargs',
+           'eval_setup', 'plan_path', 'load_plan', 'init_reproduce', 'stage_done', 'mark_done', 'run_dir',
+           'student_seeds', 'ood_config', 'filter_stage', 'load_world', 'needed_runs', 'default_jobs', 'run_parallel',
+           'soar_stage', 'reference_pool', 'evaluation_jobs', 'teacher_notes', 'eval_units', 'split_units',
+           'eval_worker', 'eval_stage', 'question_sets', 'toy_oracle', 'toy_oracle_quality', 'judge_model',
+           'judge_sample', 'judge_agreement', 'judged', 'analysis_stage', 'order_methods', 'reference_note',
+           'method_stats', 'results_table', 'detailed_table', 'paired_difference', 'verdict', 'diversity_table',
+           'quality_table', 'report_data', 'report_figures', 'export_html', 'report_stage', 'publish_report',
+           'run_stage', 'run_reproduce', 'chain_work', 'estimate_seconds', 'toy_estimate', 'paper_gpu_hours',
+           'reproduce_help']
 
 # %% ../nbs/26_reproduce.ipynb #162e5f5e
 METHOD_KEYS = ('base', 'hard', 'hard4', 'pq', 'ps', 'grounded', 'base_t', 'intrinsic', 'reference', 'ood')
@@ -47,6 +48,8 @@ class ReproducePlan:
     judge: typing.Optional[str] = None              # judge model for question quality: 'smollm2', a folder or hub id (None: none)
     judge_items: typing.Optional[int] = 32          # questions judged per method (a seeded random sample; None: all)
     judge_max_new_tokens: int = 512                 # the judge's budget for its reasoning and verdict
+    teacher_step: typing.Optional[int] = None       # outer step of the teacher Grounded-T / Intrinsic-T sample from
+                                                    # (None: the paper's, HARP 170 / MATH 200, on the paper preset; else the final one)
 
     def __post_init__(self):
         self.seeds = tuple(int(s) for s in self.seeds)
@@ -59,6 +62,7 @@ class ReproducePlan:
         if self.students_per_teacher < 1: raise ConfigError("students_per_teacher: must be >= 1")
         if self.judge_items is not None and self.judge_items < 1: raise ConfigError("judge_items: must be >= 1 (or None: all)")
         if self.judge_max_new_tokens < 1: raise ConfigError("judge_max_new_tokens: must be >= 1")
+        if self.teacher_step is not None and self.teacher_step < 1: raise ConfigError("teacher_step: must be >= 1 (or None)")
         self.soar, self.intrinsic, self.eval = (json.loads(json.dumps(x)) for x in (self.soar, self.intrinsic, self.eval))
         if 'teacher_mode' in self.soar or 'teacher_mode' in self.intrinsic:
             raise ConfigError("teacher_mode: set by the chain (grounded runs and intrinsic runs); do not override it")
@@ -103,7 +107,7 @@ def _parse_like(name: str, default, v):
 
 _PLAN_TYPES = {'students_per_teacher': int, 'diversity_repeats': int, 'reference_k': 'optint', 'diversity_size': 'optint',
                'reference': 'optstr', 'ood': 'optstr', 'judge': 'optstr', 'methods': 'list', 'judge_items': 'optint',
-               'judge_max_new_tokens': int}
+               'judge_max_new_tokens': int, 'teacher_step': 'optint'}
 
 def _plan_value(k: str, v):
     t = _PLAN_TYPES[k]
@@ -142,11 +146,23 @@ def make_plan(preset: str = 'toy', seeds=(0, 1, 2), overrides: dict | None = Non
     validate_plan(plan)
     return plan
 
+PAPER_TEACHER_STEP = {'math': 200, 'harp': 170}   # B.7: "170 steps for all HARP-trained models, 200 steps for all MATH-trained models"
+
+def read_teacher_step(plan: ReproducePlan, cfg: SoarConfig) -> int | None:
+    "The outer step whose teacher the evaluation samples from: `plan.teacher_step`, else the paper's on the paper preset, else None (the final teacher)."
+    if plan.teacher_step is not None: return plan.teacher_step
+    return PAPER_TEACHER_STEP.get(cfg.dataset) if plan.preset == 'paper' else None
+
 def soar_overrides(plan: ReproducePlan, kind: str, seed: int) -> dict:
-    "The config overrides of one SOAR run of the chain: `kind` is 'grounded' or 'intrinsic'."
+    "The config overrides of one SOAR run of the chain: `kind` is 'grounded' or 'intrinsic'; the teacher step read later is saved."
     if kind not in ('grounded', 'intrinsic'): raise ValueError(f"kind must be 'grounded' or 'intrinsic', got {kind!r}")
     extra = plan.intrinsic if kind == 'intrinsic' else {}
-    return {**plan.soar, **extra, 'teacher_mode': kind, 'seed': int(seed)}
+    ov = {**plan.soar, **extra, 'teacher_mode': kind, 'seed': int(seed)}
+    cfg = make_config(plan.preset, **ov)
+    step = read_teacher_step(plan, cfg)
+    if step is not None and step < cfg.outer_steps and step not in cfg.teacher_save_steps:
+        ov['teacher_save_steps'] = ','.join(str(s) for s in sorted({*cfg.teacher_save_steps, step}))
+    return ov
 
 def soar_config(plan: ReproducePlan, kind: str = 'grounded', seed: int | None = None) -> SoarConfig:
     return make_config(plan.preset, **soar_overrides(plan, kind, plan.seeds[0] if seed is None else seed))
@@ -166,7 +182,8 @@ def base_eval_kwargs(cfg: SoarConfig) -> dict:
                 temperature=cfg.student_temperature, teacher_max_new_tokens=cfg.teacher_max_new_tokens,
                 teacher_temperature=cfg.teacher_temperature, verifier=cfg.verifier, prompts=cfg.prompts,
                 backend=cfg.backend, dtype=cfg.dtype, device=cfg.device,
-                rloo=dict(lr=cfg.student_lr, beta=cfg.beta, micro_batch_size=cfg.micro_batch))
+                rloo=dict(lr=cfg.student_lr, beta=cfg.beta, micro_batch_size=cfg.micro_batch,
+                          max_grad_norm=cfg.student_max_grad_norm or None, weight_decay=cfg.student_weight_decay))
 
 def eval_setup(plan: ReproducePlan, cfg: SoarConfig, dataset: str | None = None):
     "`(EvalConfig, task overrides)`: the world's student settings, then the paper's per-dataset protocol, then `plan.eval`."
@@ -345,6 +362,7 @@ def evaluation_jobs(out, ood: bool = False):
     "`(task, config, jobs, skipped)`: the evaluation task and `[(MethodSpec, student seeds)]` of the main (or OOD) table."
     from soar.evaluation import (EvalTask, base_method, hard_only, pq_method, ps_method, teacher_method, real_method,
                                  ood_method)
+    from soar.outer import teacher_checkpoint
     out = Path(out); plan = load_plan(out)
     cfg, model, train, test, pool = load_world(out, ood=ood)
     ec, tcfg = eval_setup(plan, cfg)
@@ -364,15 +382,28 @@ def evaluation_jobs(out, ood: bool = False):
     if 'base' in ms: jobs.append((base_method(), all_seeds))
     if 'hard' in ms: jobs.append((hard_only(), all_seeds))
     if 'hard4' in ms: jobs.append((hard_only(group_mult=4), all_seeds))
-    if 'intrinsic' in ms: per_teacher('intrinsic', 'intrinsic', lambda d, s: teacher_method('Intrinsic-T', [d/'teacher']))
+    tdir = lambda d: teacher_checkpoint(d, read_teacher_step(plan, cfg))[0]
+    if 'intrinsic' in ms: per_teacher('intrinsic', 'intrinsic', lambda d, s: teacher_method('Intrinsic-T', [tdir(d)]))
     if 'ps' in ms: per_teacher('ps', 'grounded', lambda d, s: ps_method([b]) if (b := _best_promoted(d)) else None)
     if 'pq' in ms: per_teacher('pq', 'grounded', lambda d, s: pq_method([q]) if (q := _pq_set(d, s)) else None)
-    if 'grounded' in ms: per_teacher('grounded', 'grounded', lambda d, s: teacher_method('Grounded-T', [d/'teacher']))
+    if 'grounded' in ms: per_teacher('grounded', 'grounded', lambda d, s: teacher_method('Grounded-T', [tdir(d)]))
     if 'base_t' in ms: jobs.append((teacher_method('Base-T', [model]), all_seeds))
     if 'reference' in ms:
         name, ref = reference_pool(plan, cfg, pool, train, test)
         jobs.append((real_method(name, ref, k=plan.reference_k), all_seeds))
     return task, ec, jobs, skipped
+
+def teacher_notes(out) -> dict[str, str]:
+    "`{method: note}` for Grounded-T / Intrinsic-T: which teacher step was sampled, and any fallback to the final teacher."
+    from soar.outer import teacher_checkpoint
+    out = Path(out); plan = load_plan(out); cfg = soar_config(plan); step = read_teacher_step(plan, cfg)
+    notes = {}
+    for key, kind, name in (('grounded', 'grounded', 'Grounded-T'), ('intrinsic', 'intrinsic', 'Intrinsic-T')):
+        if key not in plan.methods or step is None: continue
+        falls = [n for s in plan.seeds if (n := teacher_checkpoint(run_dir(out, kind, s), step)[1])]
+        notes[name] = f"teacher of outer step {step}" + (' (B.7)' if plan.teacher_step is None else '') + (
+            '; ' + '; '.join(falls) if falls else '')
+    return notes
 
 def eval_units(out) -> list[dict]:
     "Every (table, method, seed) to evaluate, with a relative cost (training steps × group multiplier; inference: 0.1)."
@@ -549,7 +580,8 @@ PAPER_PASS_AT_K = {   # SPEC.md "Headline results" (pass@1/4/8/16/32, %, fail@12
     'SOAR-PS': dict(MATH=(1.0, 3.8, 6.8, 11.5, 18.1), HARP=(0.6, 2.1, 3.9, 7.0, 11.8)),
     'SOAR-PQ': dict(MATH=(1.7, 5.3, 8.5, 13.0, 18.9), HARP=(0.7, 2.5, 4.5, 7.7, 12.3)),
     'Grounded-T': dict(MATH=(1.6, 5.1, 8.4, 13.1, 19.1), HARP=(0.5, 2.0, 3.8, 6.7, 11.2)),
-    'Real data (paper: full MATH train, upper bound)': dict(MATH=(2.7, 7.6, 11.5, 16.4, 22.0), HARP=(1.7, 5.1, 8.1, 11.7, 16.2)),
+    'MATH train (128)': dict(MATH=(2.1, 6.6, 10.5, 15.7, 21.8), HARP=(0.6, 2.1, 4.0, 7.1, 11.9)),       # Tables 4, 5
+    'MATH train (full, upper bound)': dict(MATH=(2.7, 7.6, 11.5, 16.4, 22.0), HARP=(1.7, 5.1, 8.1, 11.7, 16.2)),
 }
 PAPER_OLYMPIAD_PASS32 = {'Hard-Only': 6.9, 'PQ-HARP': 12.0, 'PQ-MATH': 10.6, 'Intrinsic-T': 9.1, 'full MATH train': 13.1}
 PAPER_VENDI = {'Base-T': '34.9 ± 1.7', 'Grounded-T': '32.0 ± 1.5 (MATH), 34.7 ± 1.7 (HARP)', 'SOAR-PQ': '28.3 ± 1.6',
@@ -560,9 +592,30 @@ def order_methods(names) -> list[str]:
     names = list(dict.fromkeys(names))
     return [m for m in METHOD_ORDER if m in names] + [m for m in names if m not in METHOD_ORDER]
 
+def _reference_k(method: str) -> int | None:
+    "k of a real-data reference row `Real <pool> (k)` (`reference_pool`'s label); None: not a reference row."
+    m = re.fullmatch(r'Real .*\((\d+)\)', method)
+    return int(m.group(1)) if m else None
+
+def _paper_reference(method: str) -> str | None:
+    "The paper's row a real-data reference row is set beside: 'MATH train (128)' for k <= 128, else the full-train upper bound."
+    k = _reference_k(method)
+    if k is None: return None
+    return 'MATH train (128)' if k <= 128 else 'MATH train (full, upper bound)'
+
+def reference_note(method: str) -> str | None:
+    "What differs between a real-data reference row and the paper's row beside it (the data available here)."
+    ref = _paper_reference(method)
+    if ref is None: return None
+    what = ("128 random problems of the MATH train split" if ref.startswith('MATH train (128)')
+            else "the whole MATH train split, as an upper bound")
+    return (f"not the paper's row: the paper's '{ref}' is {what}; ours is {method[5:]}, because the MATH train split "
+            f"is not among the data here (data/ holds the MATH test split, HARP, OlympiadBench) unless `reference` "
+            f"names it")
+
 def _paper_row(method: str):
     if method in PAPER_PASS_AT_K: return PAPER_PASS_AT_K[method]
-    if method.startswith('Real'): return PAPER_PASS_AT_K['Real data (paper: full MATH train, upper bound)']
+    if (ref := _paper_reference(method)): return PAPER_PASS_AT_K[ref]
     return {}
 
 def method_stats(res) -> dict[str, dict]:
@@ -577,17 +630,19 @@ def method_stats(res) -> dict[str, dict]:
 def _fmt(m, sd, decimals=1) -> str:
     return f"{m:.{decimals}f}" if sd is None or not np.isfinite(sd) else f"{m:.{decimals}f} ± {sd:.{decimals}f}"
 
-def results_table(res, decimals: int = 1, paper: bool = True) -> pd.DataFrame:
-    "SPEC.md's layout: one row per method, our pass@1/4/8/16/32 (mean ± SD over seeds, %) beside the paper's MATH and HARP."
-    st = method_stats(res); rows = {}
+def results_table(res, decimals: int = 1, paper: bool = True, notes: dict | None = None) -> pd.DataFrame:
+    "SPEC.md's layout: one row per method, our pass@1/4/8/16/32 (mean ± SD over seeds, %) beside the paper's MATH and HARP, and a note where a row differs from the paper's."
+    st = method_stats(res); rows = {}; notes = notes or {}
     for m in order_methods(st):
         s = st[m]; ks = list(s['mean'])
         row = {'seeds': s['n'], f"ours: pass@{'/'.join(map(str, ks))} (%)": ' / '.join(_fmt(s['mean'][k], s['sd'][k], decimals) for k in ks)}
         if paper:
             pr = _paper_row(m)
             for ds in ('MATH', 'HARP'): row[f'paper {ds}'] = '/'.join(map(str, pr[ds])) if pr.get(ds) else '–'
+        row['note'] = '; '.join(x for x in (reference_note(m) if paper else None, notes.get(m)) if x)
         rows[m] = row
-    return pd.DataFrame.from_dict(rows, orient='index')
+    df = pd.DataFrame.from_dict(rows, orient='index')
+    return df if len(df) == 0 or df['note'].str.len().any() else df.drop(columns='note')
 
 def detailed_table(res, decimals: int = 1) -> pd.DataFrame:
     "One column per k: mean ± SD over seeds (%), and the number of seeds."
@@ -678,6 +733,7 @@ def report_data(out) -> dict:
     return dict(plan=plan, results=load_results(out/'eval'/'main'), ood=load_results(out/'eval'/'ood') if (out/'eval'/'ood').exists() else None,
                 skipped=rd(out/'eval'/'main'/'skipped.json', []), runs=runs, filter=rd(out/'filter'/'filter.json', {}),
                 diversity=rd(out/'analysis'/'diversity.json', {}), quality=rd(out/'analysis'/'quality.json', {}), dynamics=dyn,
+                notes=teacher_notes(out),
                 stages={s: stage_done(out, s) for s in STAGES})
 
 # %% ../nbs/26_reproduce.ipynb #3b181c64
@@ -783,7 +839,7 @@ def run_reproduce(preset: str = 'toy', seeds=(0, 1, 2), out='runs/reproduce-toy'
 # %% ../nbs/26_reproduce.ipynb #fe4e082a
 def chain_work(plan: ReproducePlan, d_train: int, d_test: int, pool: int | None = None, promotions: int = 0) -> dict:
     "Units of work of each stage: trained rollouts, generated samples, teacher questions, runs."
-    from soar.evaluation import EvalConfig, eval_schedule
+    from soar.evaluation import EvalConfig, eval_schedule, train_steps
     cfg, icfg = soar_config(plan, 'grounded'), soar_config(plan, 'intrinsic')
     ec, task = eval_setup(plan, cfg); ec = EvalConfig(**{**ec.to_dict(), **task})
     S, runs = len(plan.seeds), needed_runs(plan)
@@ -799,13 +855,13 @@ def chain_work(plan: ReproducePlan, d_train: int, d_test: int, pool: int | None 
     trained = sum(m in ms for m in ('hard', 'pq', 'grounded', 'base_t', 'intrinsic', 'reference'))
     n_eval = len(eval_schedule(ec))
     w['eval'] = dict(runs=ss * (trained + ('hard4' in ms) + ('base' in ms) + ('ps' in ms)),
-                     rollouts=ss * ec.steps * ec.batch_size * ec.group_size * (trained + 4 * ('hard4' in ms)),
+                     rollouts=ss * train_steps(ec) * ec.batch_size * ec.group_size * (trained + 4 * ('hard4' in ms)),
                      samples=ss * d_test * ec.n_samples * (n_eval * (trained + ('hard4' in ms)) + ('base' in ms) + ('ps' in ms)),
                      teacher=ss * ec.n_teacher_questions * sum(m in ms for m in ('grounded', 'base_t', 'intrinsic')))
     if (ocfg := ood_config(plan)) is not None:       # OOD: filter a second pool; Hard-Only and PQ (OOD) on its splits
         oec, otask = eval_setup(plan, ocfg, ocfg.dataset); oec = EvalConfig(**{**oec.to_dict(), **otask})
         w['filter']['samples'] += (pool or ocfg.max_pool or 0) * ocfg.fail_k
-        w['eval_ood'] = dict(runs=2 * ss, rollouts=2 * ss * oec.steps * oec.batch_size * oec.group_size,
+        w['eval_ood'] = dict(runs=2 * ss, rollouts=2 * ss * train_steps(oec) * oec.batch_size * oec.group_size,
                              samples=2 * ss * d_test * oec.n_samples * len(eval_schedule(oec)))
     return w
 
@@ -833,15 +889,28 @@ def toy_estimate(seeds=(0, 1, 2), d_train: int = 27, d_test: int = 28, overrides
     return est
 
 # %% ../nbs/26_reproduce.ipynb #1351ec63
-PAPER_HOURS = dict(soar_run_gpu_h=(4 * 8 * 48, 4 * 8 * 60), fresh_student_gpu_h=8 * 12)
+PAPER_HOURS = dict(soar_run_gpu_h=(4 * 8 * 48, 4 * 8 * 60), fresh_student_gpu_h=8 * 12, fresh_student_steps=1500)
 
-def paper_gpu_hours(seeds=(0, 1, 2), students_per_teacher: int = 1) -> dict:
-    "Expected H100-hours of `soar reproduce --preset paper` (low/high), from the paper's reported compute."
-    S = len(seeds); lo, hi = PAPER_HOURS['soar_run_gpu_h']; st = PAPER_HOURS['fresh_student_gpu_h']
-    students = S * students_per_teacher * (6 + 4)                   # 7 trained methods, Hard-Only ×4 counted 4 times
-    ood = S * students_per_teacher * 2 * st / 30                     # OlympiadBench: 2 methods read at step 50 of 1500
-    return dict(soar_runs=2 * S, fresh_students=S * students_per_teacher * 7,
-                low=2 * S * lo + students * st + ood, high=2 * S * hi + students * st + ood)
+def paper_gpu_hours(seeds=(0, 1, 2), students_per_teacher: int = 1, overrides: dict | None = None) -> dict:
+    "Expected H100-hours of `soar reproduce --preset paper` (low/high): the paper's compute per SOAR run, and per fresh-student step × the steps each student of the plan trains."
+    from soar.evaluation import EvalConfig, train_steps
+    plan = make_plan('paper', seeds, {'students_per_teacher': students_per_teacher, **(overrides or {})})
+    lo, hi = PAPER_HOURS['soar_run_gpu_h']
+    per_step = PAPER_HOURS['fresh_student_gpu_h'] / PAPER_HOURS['fresh_student_steps']   # 96 / 1500 = 0.064 GPU-h
+    def steps(cfg):                                     # the steps one fresh student of that world really trains
+        ec, task = eval_setup(plan, cfg, cfg.dataset); return train_steps(EvalConfig(**{**ec.to_dict(), **task}))
+    n, ms = len(student_seeds(plan)), set(plan.methods)
+    trained = sum(m in ms for m in ('hard', 'pq', 'grounded', 'base_t', 'intrinsic', 'reference'))
+    units = trained + 4 * ('hard4' in ms)                # Hard-Only ×4: 4× the rollouts per step
+    main_steps = steps(soar_config(plan))
+    main = n * units * main_steps * per_step
+    ocfg = ood_config(plan)
+    ood_steps = steps(ocfg) if ocfg is not None else 0
+    ood = n * 2 * ood_steps * per_step                   # Hard-Only and PQ (OOD), one student per student seed each
+    runs = len(needed_runs(plan))
+    return dict(soar_runs=runs, fresh_students=n * (trained + ('hard4' in ms)), main_student_steps=main_steps,
+                ood_students=2 * n if ocfg is not None else 0, ood_student_steps=ood_steps, main_students_h=main,
+                ood_students_h=ood, low=runs * lo + main + ood, high=runs * hi + main + ood)
 
 # %% ../nbs/26_reproduce.ipynb #a6736a74
 def reproduce_help() -> str:
