@@ -166,6 +166,7 @@ def base_eval_kwargs(cfg: SoarConfig) -> dict:
                 temperature=cfg.student_temperature, teacher_max_new_tokens=cfg.teacher_max_new_tokens,
                 teacher_temperature=cfg.teacher_temperature, verifier=cfg.verifier, prompts=cfg.prompts,
                 backend=cfg.backend, dtype=cfg.dtype, device=cfg.device,
+                **({'precision': cfg.precision} if cfg.precision == 'bf16-mixed' else {}),   # dtype says the others
                 rloo=dict(lr=cfg.student_lr, beta=cfg.beta, micro_batch_size=cfg.micro_batch))
 
 def eval_setup(plan: ReproducePlan, cfg: SoarConfig, dataset: str | None = None):
