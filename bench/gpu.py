@@ -9,7 +9,8 @@ Sections (each written to the result file as soon as it ends, so a timeout keeps
 - moved: fraction of weights changed by 3 RLOO updates at lr 1e-5 with random +-1 advantages, under the `paper`
   preset's precision ('bf16-mixed'); pure bf16 is refused by the updater, and its movable fraction is recorded;
 - gen: generation alone (small shape, 256 rows): the old settings (reference sampler, chunks of 64 rows, a host
-  sync per token) against the new defaults (counter sampler, rows sized from free memory, a sync every 8 tokens);
+  sync per token) against the new defaults (counter sampler, rows sized from free memory, a sync every 8 tokens),
+  and against the static-cache path with CUDA graphs (`compile=True`; its first call compiles, the second is timed);
 - small: soar's `train_student` (3 steps) vs TRL's `RLOOTrainer` on the same work, both fp32 weights + bf16 autocast;
 - big: one soar RLOO step of the 3B shape: seconds, generation tokens/s, peak GPU memory (target: fits 80 GB);
 - estimate: GPU-hours of one paper outer step, extrapolated from the big step (see `estimate_outer_step`).
@@ -223,15 +224,23 @@ class Bench:
         prompts = [format_student(q.problem, 'math', self.tok) for q in self.qs[:w['batch']]]
         sp = SamplingParams(n=w['group'], temperature=1.0, max_new_tokens=w['new_tokens'], seed=0)
         r = {}
-        for name, kw in [('old', dict(sampler='reference', max_batch_size=64, max_batch_tokens=32768, sync_every=1)), ('new', dict(sampler='counter', sync_every=8))]:
-            g = TransformersGenerator(pol, **kw)
-            self.reset_peak(); self.sync(); t0 = time.perf_counter()
-            out = g.generate(prompts, sp)
-            self.sync(); dt = time.perf_counter() - t0
-            n = sum(len(c.token_ids) for cs in out for c in cs)
-            r[name] = dict(settings=kw, seconds=round(dt, 2), tokens=n, tokens_per_s=round(n / dt),
-                           chunks=g.last_stats['chunks'], sampler=g.last_stats['sampler'], peak_gb=self.peak_gb())
-        r['speedup'] = round(r['old']['seconds'] / r['new']['seconds'], 2)
+        variants = [('old', dict(sampler='reference', max_batch_size=64, max_batch_tokens=32768, sync_every=1)),
+                    ('new', dict(sampler='counter', sync_every=8)),
+                    ('static', dict(sampler='counter', sync_every=8, static_cache=True, compile=not self.smoke))]
+        for name, kw in variants:
+            try:
+                g = TransformersGenerator(pol, **kw)
+                for rep in range(2 if name == 'static' else 1):    # static: the first call compiles; time the second
+                    self.reset_peak(); self.sync(); t0 = time.perf_counter()
+                    out = g.generate(prompts, sp)
+                    self.sync(); dt = time.perf_counter() - t0
+                    if rep == 0 and name == 'static': r['static_first_call_s'] = round(dt, 2)
+                n = sum(len(c.token_ids) for cs in out for c in cs)
+                r[name] = dict(settings=kw, seconds=round(dt, 2), tokens=n, tokens_per_s=round(n / dt),
+                               chunks=g.last_stats['chunks'], sampler=g.last_stats['sampler'], peak_gb=self.peak_gb())
+            except Exception as e: r[name] = dict(settings=kw, error=f'{type(e).__name__}: {e}'[:1000])
+        for name in ('new', 'static'):
+            if 'seconds' in r.get(name, {}): r[f'speedup_{name}'] = round(r['old']['seconds'] / r[name]['seconds'], 2)
         return r
 
     def estimate(self):

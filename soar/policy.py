@@ -410,12 +410,14 @@ class TransformersGenerator:
     "Batched sampling with a transformers model: KV cache, left padding, memory-sized batches, per-row seeded streams."
     def __init__(self, policy: Policy, max_batch_size: int | None = None, max_batch_tokens: int | None = None,
                  eos_token_ids: list[int] | None = None, prune_finished: bool = True, progress: bool = False,
-                 sampler: str = 'auto', sync_every: int | None = None):
+                 sampler: str = 'auto', sync_every: int | None = None, static_cache: bool = False, compile: bool = False):
         if sampler not in ('auto', 'reference', 'counter'): raise ValueError(f"sampler must be 'auto', 'reference' or 'counter', not {sampler!r}")
         self.policy, self.max_batch_size, self.max_batch_tokens = policy, max_batch_size, max_batch_tokens
         self.eos_token_ids = list(eos_token_ids) if eos_token_ids is not None else _eos_ids(policy.base_model, policy.tokenizer)
         if not self.eos_token_ids: raise ValueError("no EOS token id: pass eos_token_ids=")
         self.prune_finished, self.progress, self._sampler, self._sync_every = prune_finished, progress, sampler, sync_every
+        if compile and policy.device.type != 'cuda': raise ValueError("compile=True is for CUDA (CUDA graphs); use static_cache=True to test the path")
+        self.static_cache, self.compile, self._compiled = static_cache or compile, compile, None
         self.last_stats: dict = {}
 
     @property
@@ -480,19 +482,22 @@ class TransformersGenerator:
         "Raw token ids of each row: up to and past its end (EOS, stop string) until the host looks; `finalize` cuts them."
         from transformers import DynamicCache
         dev, B, T, k_sync = self.policy.device, len(ids_list), params.max_new_tokens, self.sync_every
+        static = self.static_cache
         # rows of one prompt are adjacent (see plan_chunks): prefill each prompt once, then copy its cache
-        is_first = [b == 0 or row_keys[b][0] != row_keys[b - 1][0] for b in range(B)]
+        # (static cache: every row is prefilled, the shapes stay fixed)
+        is_first = [b == 0 or static or row_keys[b][0] != row_keys[b - 1][0] for b in range(B)]
         first = [b for b in range(B) if is_first[b]]
         owner = torch.tensor(np.cumsum(is_first) - 1, device=dev)
         uniq = [ids_list[f] for f in first]
         U, L = len(uniq), max(len(x) for x in uniq)
         pad = self.tokenizer.pad_token_id
+        S = -(-(L + T) // 128) * 128 if static else L          # static: one mask/cache length per 128 tokens
         input_ids = torch.full((U, L), pad, dtype=torch.long)
-        mask = torch.zeros((U, L), dtype=torch.long)
+        mask = torch.zeros((U, S), dtype=torch.long)
         for u, x in enumerate(uniq):
             input_ids[u, L - len(x):] = torch.tensor(x); mask[u, L - len(x):] = 1
         input_ids, mask = input_ids.to(dev), mask.to(dev)
-        pos = (mask.cumsum(-1) - 1).clamp(min=0)
+        pos = (mask[:, :L].cumsum(-1) - 1).clamp(min=0)
         gens = keys = None
         if not greedy:
             seeds = [row_seed(params.seed, i, j) for i, j in row_keys]
@@ -504,8 +509,12 @@ class TransformersGenerator:
         active = list(range(B))                  # original row index of each batch position
         buf = torch.zeros((B, T), dtype=torch.long, device=dev)     # the tokens, on the device
         done = torch.zeros(B, dtype=torch.bool, device=dev)         # EOS seen (stop strings: at the host's looks)
-        cache = DynamicCache()
+        if static:
+            from transformers import StaticCache
+            cache = StaticCache(config=model.config, max_cache_len=S)
+        else: cache = DynamicCache()
         kw = dict(use_cache=True, logits_to_keep=1)
+        step_fn = self._step_fn(model) if static else model
         logits = model(input_ids=input_ids, attention_mask=mask, position_ids=pos, past_key_values=cache, **kw).logits[:, -1, :]
         pos = pos[:, -1:]
         if U < B:
@@ -526,7 +535,7 @@ class TransformersGenerator:
                         if not fin[b] and any(s in _decode(self.tokenizer, tail[b]) for s in stop): fin[b] = True
                     done = torch.tensor(fin, device=dev)
                 if all(fin) or last: break
-                if self.prune_finished and sum(fin) >= 0.25 * len(active):
+                if self.prune_finished and not static and sum(fin) >= 0.25 * len(active):
                     keep = [b for b in range(len(active)) if not fin[b]]
                     gone = [b for b in range(len(active)) if fin[b]]
                     for b, ids in zip(gone, buf[gone, :step + 1].tolist()): out_ids[active[b]] = ids
@@ -535,11 +544,19 @@ class TransformersGenerator:
                     mask, pos, nxt, buf, done = mask[sel], pos[sel], nxt[sel], buf[sel], done[sel]
                     if keys is not None: keys = keys[sel]
                     active = [active[b] for b in keep]
-            mask = torch.cat([mask, mask.new_ones((mask.shape[0], 1))], dim=-1)
+            if static: mask[:, L + step] = 1                         # fixed shapes: CUDA-graph friendly
+            else: mask = torch.cat([mask, mask.new_ones((mask.shape[0], 1))], dim=-1)
             pos = pos + 1
-            logits = model(input_ids=nxt[:, None], attention_mask=mask, position_ids=pos, past_key_values=cache, **kw).logits[:, -1, :]
+            logits = step_fn(input_ids=nxt[:, None], attention_mask=mask, position_ids=pos, past_key_values=cache, **kw).logits[:, -1, :]
         for a, ids in zip(active, buf[:, :step + 1].tolist()): out_ids[a] = ids
         return out_ids
+
+    def _step_fn(self, model):
+        "The decoding step: the model itself, or with `compile=True` (CUDA) `torch.compile(mode='reduce-overhead')` (CUDA graphs)."
+        if not self.compile: return model
+        if self._compiled is None or self._compiled[0] is not model:
+            self._compiled = (model, torch.compile(model.forward, mode='reduce-overhead', dynamic=False))
+        return self._compiled[1]
 
 # %% ../nbs/11_policy.ipynb #0856e0a5
 def _hf_name(name: str) -> str:
