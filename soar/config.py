@@ -13,6 +13,9 @@ __all__ = ['SPECIAL_MODELS', 'PRESETS', 'SoarConfig', 'ConfigError', 'validate',
            'config_help']
 
 # %% ../nbs/20_config.ipynb #f8d92a22
+_PARAM_DTYPE = {'fp32': 'float32', 'bf16-mixed': 'float32', 'bf16': 'bfloat16', 'fp16': 'float16'}   # as soar.policy.PRECISIONS
+_LEGACY_PRECISION = {'float32': 'fp32', 'bfloat16': 'bf16', 'float16': 'fp16'}
+
 def _f(default, help: str, choices=None):
     return field(default=default, metadata={'help': help, 'choices': choices})
 
@@ -22,7 +25,11 @@ class SoarConfig:
     # --- the world: model, data, grading
     model: str = _f('meta-llama/Llama-3.2-3B-Instruct', "base model: 'toy', 'smollm2', a local directory or a hub id")
     backend: str = _f('transformers', 'generation backend', ('transformers', 'vllm'))
-    dtype: str = _f('float32', 'parameter dtype', ('float32', 'bfloat16', 'float16'))
+    precision: typing.Optional[str] = _f(None, "weights and compute (soar.policy): 'fp32'; 'bf16-mixed' = fp32 weights + bf16 autocast; 'bf16' = bf16 weights (refused at lrs bf16 cannot represent). None: from dtype, else 'fp32'",
+                                         (None, 'fp32', 'bf16-mixed', 'bf16', 'fp16'))
+    dtype: typing.Optional[str] = _f(None, "legacy: parameter dtype ('float32' = precision 'fp32', 'bfloat16' = 'bf16'); None: from precision",
+                                     (None, 'float32', 'bfloat16', 'float16'))
+    gradient_checkpointing: bool = _f(False, 'activation checkpointing in the teacher and student updates (less memory, more compute)')
     device: str = _f('cpu', "torch device ('cpu', 'cuda', 'cuda:1', ...)")
     lora_rank: int = _f(0, 'LoRA rank for teacher and student (0 = full fine-tuning, as in the paper)')
     prompts: str = _f('math', "prompt set (soar.prompts): 'math', 'math-chat', 'math-chat-fewshot', 'toy'")
@@ -99,6 +106,9 @@ class SoarConfig:
     def __post_init__(self):
         try: self.teacher_save_steps = tuple(sorted({int(s) for s in (self.teacher_save_steps or ())}))
         except (TypeError, ValueError): raise ConfigError(f"teacher_save_steps: expected outer steps (integers), got {self.teacher_save_steps!r}") from None
+        # precision and the legacy dtype fill each other in; given both, validate() checks that they agree
+        if self.precision is None: self.precision = _LEGACY_PRECISION.get(self.dtype or 'float32', self.dtype)
+        if self.dtype is None: self.dtype = _PARAM_DTYPE.get(self.precision, self.precision)
         validate(self)
 
     def to_dict(self) -> dict: return asdict(self)
@@ -138,6 +148,15 @@ def validate(c: SoarConfig) -> SoarConfig:
     if bad: raise ConfigError(f"teacher_save_steps: step {bad[0]} is outside 1..outer_steps ({c.outer_steps})")
     if c.n % c.student_batch: raise ConfigError(f"n: the {c.n} questions of a dataset must split into student batches of {c.student_batch} (n % student_batch == 0)")
     if c.max_pool is not None and c.max_pool < 2: raise ConfigError(f"max_pool: must be >= 2 or None, got {c.max_pool}")
+    if _PARAM_DTYPE[c.precision] != c.dtype:
+        raise ConfigError(f"dtype: {c.dtype!r} contradicts precision={c.precision!r} ({_PARAM_DTYPE[c.precision]} weights); set precision only")
+    if c.precision in ('bf16', 'fp16'):
+        from soar.policy import lr_floor, TYPICAL_WEIGHT
+        for k in ('teacher_lr', 'student_lr'):
+            if getattr(c, k) < lr_floor(c.precision):
+                raise ConfigError(f"{k}: {getattr(c, k):g} is below half an ulp of a typical weight ({TYPICAL_WEIGHT}) in "
+                                  f"{c.dtype} ({lr_floor(c.precision):.2g}): most updates would round away. "
+                                  "Use precision='bf16-mixed' (float32 master weights under bf16 autocast)")
     if c.backend == 'vllm' and not c.device.startswith('cuda'): raise ConfigError(f"backend: 'vllm' needs a CUDA device, got device={c.device!r}")
     if c.model not in SPECIAL_MODELS and _looks_local(c.model) and not Path(c.model).expanduser().is_dir():
         raise ConfigError(f"model: {c.model!r} is not an existing directory (use 'toy', 'smollm2', a model directory or a hub id)")
@@ -146,7 +165,7 @@ def validate(c: SoarConfig) -> SoarConfig:
 
 # %% ../nbs/20_config.ipynb #f688cb3a
 PRESETS: dict[str, dict] = {
-    'paper': dict(model='meta-llama/Llama-3.2-3B-Instruct', backend='vllm', dtype='bfloat16', device='cuda',
+    'paper': dict(model='meta-llama/Llama-3.2-3B-Instruct', backend='vllm', precision='bf16-mixed', device='cuda',
                   prompts='math', verifier='math', dataset='math'),
     'smollm2-cpu': dict(model='smollm2', prompts='math-chat-fewshot', verifier='math', dataset='math', max_pool=64,
                         fail_k=8, fail_max_new_tokens=128, outer_steps=2, g=2, n=4, r=1, qr_size=8,

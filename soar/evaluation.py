@@ -56,6 +56,7 @@ class EvalConfig:
     prompts: str = 'math'
     backend: str = 'transformers'
     dtype: str = 'float32'
+    precision: str | None = None        # soar.policy precision ('fp32', 'bf16-mixed', 'bf16'); when set, it overrides dtype
     device: str = 'cpu'
 
     def __post_init__(self):
@@ -69,7 +70,10 @@ class EvalConfig:
         self.ks = tuple(int(k) for k in self.ks)
         if max(self.ks) > self.n_samples: raise ValueError(f"EvalConfig: largest k {max(self.ks)} > n_samples {self.n_samples}")
 
-    def to_dict(self) -> dict: return asdict(self)
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        if d['precision'] is None: del d['precision']   # the key set (and result-cache keys) of configs that predate it
+        return d
 
 PAPER_TASK_CONFIG = {
     'math': dict(mode='curriculum'),                                    # B.6 / v1 §4.3: curriculum on MATH
@@ -140,10 +144,10 @@ def select_checkpoint(rewards, evals: list[dict], config: EvalConfig | None = No
     return dict(rule=c.checkpoint if len(rewards) else 'none', step=int(step), eval_steps=used, pass_at_k=pk)
 
 # %% ../nbs/30_evaluation.ipynb #ee9cd2dc
-def _generator(model, backend='transformers', dtype='float32', device='cpu'):
+def _generator(model, backend='transformers', dtype='float32', device='cpu', precision=None):
     "`(policy, generator)` from a model directory, a `Policy`, or a generator (anything with `.generate`)."
     from soar.policy import Policy, load_policy, make_generator
-    if isinstance(model, (str, Path)): model = load_policy(model, dtype=dtype, device=device)
+    if isinstance(model, (str, Path)): model = load_policy(model, dtype=None if precision else dtype, device=device, precision=precision)
     if isinstance(model, Policy): return model, make_generator(model, backend)
     if callable(getattr(model, 'generate', None)): return getattr(model, 'policy', None), model
     raise TypeError(f"expected a model directory, a Policy or a generator, not {type(model).__name__}")
@@ -212,7 +216,7 @@ def train_and_evaluate(student, synthetic: Sequence, real: Sequence, test: Seque
     "Train a fresh student on synthetic + real questions, measure test pass@k on `eval_schedule`; `{'train', 'evals', 'checkpoint'}`."
     from soar.rloo import RLOOConfig, RLOOUpdater, train_student
     c = config or EvalConfig()
-    policy, gen = _generator(student, c.backend, c.dtype, c.device)
+    policy, gen = _generator(student, c.backend, c.dtype, c.device, c.precision)
     synthetic, real = list(synthetic), list(real)
     batches = question_batches(synthetic, real, c.steps, c.batch_size, c.mode, c.curriculum_steps, seed) if c.steps else []
     warm = eval_warmup(c, bool(synthetic), pq)

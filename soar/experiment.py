@@ -38,7 +38,7 @@ def run_filter(cfg: SoarConfig, model_path: str, out: Path, progress: bool = Tru
     from soar.policy import load_policy, make_generator
     from soar.filtering import FilterSettings, fail_at_k, filter_and_split, model_fingerprint
     pool = resolve_pool(cfg)
-    pol = load_policy(model_path, dtype=cfg.dtype, device=cfg.device)
+    pol = load_policy(model_path, precision=cfg.precision, device=cfg.device)
     gen = make_generator(pol, backend=cfg.backend)
     st = FilterSettings(k=cfg.fail_k, temperature=cfg.fail_temperature, max_new_tokens=cfg.fail_max_new_tokens,
                         prompts=cfg.prompts, verifier=cfg.verifier, seed=cfg.split_seed)
@@ -122,7 +122,7 @@ def stage_accuracies(cfg: SoarConfig, model_path: str, d_train: list, out) -> li
                                                                      key=lambda d: int(d.name.split('_')[1]))]
     rows = []
     for name, path in dirs:
-        pol = load_policy(path, dtype=cfg.dtype, device=cfg.device)
+        pol = load_policy(path, precision=cfg.precision, device=cfg.device)
         acc, _ = greedy_accuracy(make_generator(pol, backend=cfg.backend), d_train, cfg.prompts, cfg.verifier,
                                  cfg.student_max_new_tokens, pol.tokenizer)
         rows.append(dict(stage=name, d_train_accuracy=acc))

@@ -120,7 +120,8 @@ class SoarRun:
                 diff = [k for k in cfg.to_dict() if cfg.to_dict()[k] != old.to_dict()[k]]
                 raise ValueError(f"resume: config differs from {cfg_file} in {diff}; resume with the same config")
         atomic_write_json(cfg_file, cfg.to_dict())
-        kw = dict(dtype=cfg.dtype, device=cfg.device, lora=({'r': cfg.lora_rank} if cfg.lora_rank else None))
+        kw = dict(precision=cfg.precision, device=cfg.device, lora=({'r': cfg.lora_rank} if cfg.lora_rank else None),
+                  gradient_checkpointing=cfg.gradient_checkpointing)
         self.teacher, self.student = load_policy(model_path, **kw), load_policy(model_path, **kw)
         self.teacher_gen = make_generator(self.teacher, backend=cfg.backend)
         self.student_gen = make_generator(self.student, backend=cfg.backend)

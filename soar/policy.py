@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_policy.ipynb #e64f488d
 from __future__ import annotations
-import copy, dataclasses, os, tempfile, time, warnings
+import copy, dataclasses, math, os, tempfile, time, warnings
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -13,10 +13,11 @@ import torch
 from torch import nn
 
 # %% auto #0
-__all__ = ['LORA_DEFAULTS', 'resolve_device', 'resolve_dtype', 'lora_config', 'PolicyConfig', 'Policy', 'load_policy',
-           'ReferenceModel', 'SamplingParams', 'Completion', 'Generator', 'encode_prompt', 'finalize', 'row_seed',
-           'top_p_mask', 'sample_next', 'plan_chunks', 'TransformersGenerator', 'hf_weights', 'VLLMGenerator',
-           'make_generator']
+__all__ = ['PRECISIONS', 'TYPICAL_WEIGHT', 'LORA_DEFAULTS', 'resolve_device', 'resolve_dtype', 'resolve_precision', 'half_ulp',
+           'lr_floor', 'movable_fraction', 'lora_config', 'PolicyConfig', 'Policy', 'load_policy', 'ReferenceModel',
+           'SamplingParams', 'Completion', 'Generator', 'encode_prompt', 'finalize', 'row_seed', 'top_p_mask',
+           'sample_next', 'counter_uniform', 'sample_counter', 'kv_bytes_per_token', 'batch_limits', 'plan_chunks',
+           'TransformersGenerator', 'hf_weights', 'vllm_dtype', 'VLLMGenerator', 'make_generator']
 
 # %% ../nbs/11_policy.ipynb #a6882b5f
 _DTYPES = {'float32': torch.float32, 'fp32': torch.float32, 'float': torch.float32,
@@ -37,6 +38,52 @@ def resolve_dtype(dtype=None, device=None) -> torch.dtype:
     try: return _DTYPES[str(dtype).lower().removeprefix('torch.')]
     except KeyError: raise ValueError(f"unknown dtype {dtype!r}; use one of {sorted(_DTYPES)} or 'auto'") from None
 
+# %% ../nbs/11_policy.ipynb #561a460b
+PRECISIONS = {'fp32': (torch.float32, None), 'bf16-mixed': (torch.float32, torch.bfloat16),
+              'bf16': (torch.bfloat16, None), 'fp16': (torch.float16, None)}   # name: (parameter dtype, autocast dtype)
+_PRECISION_OF = {torch.float32: 'fp32', torch.bfloat16: 'bf16', torch.float16: 'fp16'}
+_SIGNIFICAND_BITS = {torch.float32: 24, torch.bfloat16: 8, torch.float16: 11}
+TYPICAL_WEIGHT = 0.02      # initializer range of Llama-family models; the order of trained linear weights' RMS
+
+def resolve_precision(precision=None, dtype=None, device=None) -> str:
+    """A precision name from `precision`, or from a (legacy) parameter `dtype`; both given must agree. Neither: `'fp32'`.
+    `precision='auto'`: `'bf16-mixed'` on a GPU with bfloat16, else `'fp32'`."""
+    if precision == 'auto':
+        dev = resolve_device(device)
+        precision = 'bf16-mixed' if dev.type == 'cuda' and torch.cuda.is_bf16_supported() else 'fp32'
+    if precision is not None and precision not in PRECISIONS:
+        raise ValueError(f"unknown precision {precision!r}; use one of {list(PRECISIONS)} or 'auto'")
+    if dtype is None: return precision or 'fp32'
+    dt = resolve_dtype(dtype, device)
+    if precision is None: return _PRECISION_OF[dt]
+    if PRECISIONS[precision][0] != dt:
+        raise ValueError(f"precision {precision!r} keeps {str(PRECISIONS[precision][0]).removeprefix('torch.')} weights, "
+                         f"but dtype={dtype!r} was also given: pass one of them")
+    return precision
+
+def half_ulp(w, dtype=torch.bfloat16):
+    "Half a unit in the last place of `w` (a float or a tensor) stored in `dtype`: an update smaller than this rounds away."
+    p = _SIGNIFICAND_BITS[resolve_dtype(dtype)]
+    if torch.is_tensor(w):
+        w = w.detach().float().abs()
+        h = torch.ldexp(torch.ones_like(w), torch.frexp(w)[1] - p - 1)
+        return torch.where(w == 0, torch.zeros_like(h), h)
+    return math.ldexp(1.0, math.frexp(abs(w))[1] - p - 1) if w else 0.0
+
+def lr_floor(precision, weight: float = TYPICAL_WEIGHT) -> float:
+    "The smallest step that still changes a weight of magnitude `weight` in this precision's stored weights (0 for float32)."
+    pdt = PRECISIONS[resolve_precision(precision)][0]
+    return 0.0 if pdt == torch.float32 else half_ulp(weight, pdt)
+
+@torch.no_grad()
+def movable_fraction(params, lr: float) -> float:
+    "Fraction of the weights in `params` that one update of size `lr` can change (1 for float32 weights)."
+    tot = mv = 0
+    for p in params:
+        tot += p.numel()
+        mv += p.numel() if p.dtype == torch.float32 else int((half_ulp(p, p.dtype) <= lr).sum())
+    return mv / max(tot, 1)
+
 # %% ../nbs/11_policy.ipynb #7511271e
 LORA_DEFAULTS = dict(r=16, lora_alpha=32, lora_dropout=0.0, target_modules='all-linear', bias='none')
 
@@ -54,12 +101,14 @@ def lora_config(lora):
 class PolicyConfig:
     "Everything needed to (re)build a policy with `load_policy`."
     path: str                          # local folder or hub id of a causal LM (and its tokenizer)
-    dtype: str = 'float32'             # 'float32' | 'bfloat16' | 'float16' | 'auto'
+    dtype: str | None = None           # legacy: 'float32' | 'bfloat16' | 'float16' | 'auto' (see `precision`)
     device: str = 'cpu'                # 'cpu' | 'cuda' | 'cuda:1' | 'auto'
     lora: dict | bool | None = None    # None: full fine-tuning; True or a dict of LoraConfig overrides
     gradient_checkpointing: bool = False
     attn_implementation: str | None = None   # e.g. 'sdpa', 'eager'; None: transformers' default
     trust_remote_code: bool = False
+    precision: str | None = None       # 'fp32' | 'bf16-mixed' | 'bf16' | 'fp16' | 'auto'; None: from dtype, else 'fp32'
+
 
 # %% ../nbs/11_policy.ipynb #0750b362
 def _ensure_pad(tokenizer):
@@ -70,7 +119,14 @@ def _ensure_pad(tokenizer):
 
 class Policy:
     "A causal LM + tokenizer on one device, optionally with LoRA adapters; snapshot/restore of its trainable weights."
-    def __init__(self, model: nn.Module, tokenizer, lora=None, path: str | None = None, config: PolicyConfig | None = None):
+    def __init__(self, model: nn.Module, tokenizer, lora=None, path: str | None = None, config: PolicyConfig | None = None,
+                 precision: str | None = None):
+        precision = precision or getattr(config, 'precision', None)
+        if precision is not None:                        # cast the weights to the precision's parameter dtype
+            precision = resolve_precision(precision, device=next(model.parameters()).device)
+            model = model.to(PRECISIONS[precision][0])
+        else: precision = _PRECISION_OF.get(next(model.parameters()).dtype, 'fp32')
+        self.precision = precision
         lc = lora_config(lora)
         if lc is not None:
             from peft import get_peft_model
@@ -83,6 +139,13 @@ class Policy:
     def device(self) -> torch.device: return next(self.model.parameters()).device
     @property
     def dtype(self) -> torch.dtype: return next(self.model.parameters()).dtype
+    @property
+    def autocast_dtype(self) -> torch.dtype | None: return PRECISIONS[self.precision][1]
+    def autocast(self):
+        "A context in which forward passes run in the policy's precision (`torch.autocast` for `'bf16-mixed'`)."
+        import contextlib
+        dt = self.autocast_dtype
+        return torch.autocast(self.device.type, dtype=dt) if dt is not None else contextlib.nullcontext()
     @property
     def is_lora(self) -> bool:
         try: from peft import PeftModel
@@ -99,22 +162,25 @@ class Policy:
     def __repr__(self):
         n = sum(p.numel() for p in self.model.parameters()); t = sum(p.numel() for _, p in self.trainable_parameters())
         return (f"Policy({self.path or type(self.base_model).__name__}, {n/1e6:.2f}M params, {t/1e6:.2f}M trainable, "
-                f"{self.dtype}, {self.device}{', LoRA' if self.is_lora else ''}, version={self.version})")
+                f"{self.precision}, {self.device}{', LoRA' if self.is_lora else ''}, version={self.version})")
 
     def trainable_parameters(self) -> list[tuple[str, nn.Parameter]]:
         "(name, parameter) for every parameter with `requires_grad` (with LoRA: the adapter weights only)."
         return [(n, p) for n, p in self.model.named_parameters() if p.requires_grad]
 
 # %% ../nbs/11_policy.ipynb #5ef02632
-def load_policy(path, dtype='float32', device='cpu', lora=None, gradient_checkpointing=False,
-                attn_implementation=None, trust_remote_code=False) -> Policy:
-    "Load a causal LM and its tokenizer from a local folder or a hub id (or a `PolicyConfig`), optionally with LoRA."
+def load_policy(path, dtype=None, device='cpu', lora=None, gradient_checkpointing=False,
+                attn_implementation=None, trust_remote_code=False, precision=None) -> Policy:
+    "Load a causal LM and its tokenizer from a local folder or a hub id (or a `PolicyConfig`) in a precision, optionally with LoRA."
     if isinstance(path, PolicyConfig): cfg = path
-    else: cfg = PolicyConfig(str(path), dtype=str(dtype).removeprefix('torch.'), device=str(device), lora=lora,
-                             gradient_checkpointing=gradient_checkpointing, attn_implementation=attn_implementation,
-                             trust_remote_code=trust_remote_code)
+    else: cfg = PolicyConfig(str(path), dtype=None if dtype is None else str(dtype).removeprefix('torch.'), device=str(device),
+                             lora=lora, gradient_checkpointing=gradient_checkpointing,
+                             attn_implementation=attn_implementation, trust_remote_code=trust_remote_code, precision=precision)
+    prec = resolve_precision(cfg.precision, cfg.dtype, cfg.device)
+    dt = PRECISIONS[prec][0]
+    cfg = dataclasses.replace(cfg, precision=prec, dtype=str(dt).removeprefix('torch.'))
     from transformers import AutoModelForCausalLM, AutoTokenizer
-    dev, dt = resolve_device(cfg.device), resolve_dtype(cfg.dtype, cfg.device)
+    dev = resolve_device(cfg.device)
     kw = dict(dtype=dt, trust_remote_code=cfg.trust_remote_code)
     if cfg.attn_implementation: kw['attn_implementation'] = cfg.attn_implementation
     model = AutoModelForCausalLM.from_pretrained(cfg.path, **kw).to(dev)
@@ -155,15 +221,24 @@ class ReferenceModel:
         if state is None and not policy.is_lora: state = policy.snapshot()
         self.state = state
     @torch.no_grad()
-    def __call__(self, *args, **kwargs):
+    def apply(self, fn, *args, **kwargs):
+        "`fn(module, *args, **kwargs)` with the reference weights in place, under no_grad (e.g. to run the decoder alone)."
         m = self.policy.model; was_training = m.training
         m.eval()
         try:
             if self.state is None:
-                with m.disable_adapter(): return m(*args, **kwargs)
-            return torch.func.functional_call(m, self.state, args, kwargs, tie_weights=True, strict=False)
+                with m.disable_adapter(): return fn(m, *args, **kwargs)
+            w, state = _Apply(m, fn), {'inner.' + k: v for k, v in self.state.items()}
+            return torch.func.functional_call(w, state, args, kwargs, tie_weights=True, strict=False)
         finally: m.train(was_training)
+    def __call__(self, *args, **kwargs): return self.apply(lambda m, *a, **k: m(*a, **k), *args, **kwargs)
     forward = __call__
+
+class _Apply(nn.Module):
+    "Wraps a module so that `functional_call` can run any function of it (`inner.*` are the module's parameters)."
+    def __init__(self, inner: nn.Module, fn):
+        super().__init__(); self.inner, self.fn = inner, fn
+    def forward(self, *args, **kwargs): return self.fn(self.inner, *args, **kwargs)
 
 def _reference(self: Policy, state: dict[str, torch.Tensor] | None = None) -> ReferenceModel:
     "A no-grad reference for the KL term: `state` (a snapshot) or, when None, the base model (LoRA) / current weights (full)."
@@ -263,6 +338,33 @@ def sample_next(logits: torch.Tensor, gens: list[torch.Generator], temperature: 
     g = -torch.log(-torch.log(u.clamp_(1e-20, 1.0 - 1e-7)))
     return (x + g).argmax(-1)
 
+# %% ../nbs/11_policy.ipynb #c6d3419d
+_M32 = 0xFFFFFFFF
+
+def _mul32(x: torch.Tensor, c: int) -> torch.Tensor:
+    "`x * c mod 2^32` for uint32 values in an int64 tensor, without overflow (16-bit halves of `c`)."
+    return (x * (c & 0xFFFF) + (((x * (c >> 16)) & 0xFFFF) << 16)) & _M32
+
+def _mix32(x: torch.Tensor) -> torch.Tensor:
+    "The `lowbias32` integer hash (C. Wellons): a bijection of uint32 with full avalanche."
+    x = x ^ (x >> 16); x = _mul32(x, 0x7FEB352D); x = x ^ (x >> 15); x = _mul32(x, 0x846CA68B)
+    return x ^ (x >> 16)
+
+def counter_uniform(keys: torch.Tensor, step: int) -> torch.Tensor:
+    "One float64 uniform in [0, 1) per row: a pure function of (row key, step), the same on any device and in any batch."
+    keys = torch.as_tensor(keys, dtype=torch.long)
+    k0, k1, s = keys & _M32, (keys >> 32) & _M32, int(step) & _M32
+    a = _mix32(_mix32(_mix32(k0 ^ 0x9E3779B9) ^ k1) ^ s)
+    b = _mix32(_mix32(_mix32(k1 ^ 0x85EBCA6B) ^ k0) ^ (s ^ 0xC2B2AE35))
+    return ((a >> 5) * 67108864 + (b >> 6)).double() / 9007199254740992.0      # 27 + 26 = 53 bits
+
+def sample_counter(logits: torch.Tensor, keys: torch.Tensor, step: int, temperature: float, top_p: float) -> torch.Tensor:
+    "One token per row by inverse CDF with the row's counter-based uniform; all rows in a few batched kernels."
+    x = top_p_mask(logits.float() / temperature, top_p)
+    cdf = x.softmax(-1).double().cumsum(-1)
+    u = counter_uniform(keys, step).to(cdf.device)[:, None] * cdf[:, -1:]
+    return torch.searchsorted(cdf, u, right=True).squeeze(-1).clamp_(max=x.shape[-1] - 1)
+
 # %% ../nbs/11_policy.ipynb #2d0a9a0a
 def _eos_ids(model, tokenizer) -> list[int]:
     ids = set()
@@ -270,6 +372,26 @@ def _eos_ids(model, tokenizer) -> list[int]:
         if src is None: continue
         ids.update(src if isinstance(src, (list, tuple)) else [src])
     return sorted(int(i) for i in ids)
+
+def kv_bytes_per_token(model, dtype=None) -> int:
+    "Bytes of KV cache one token takes in `model` (keys and values of every layer), with activations in `dtype`."
+    c = model.config
+    c = c.get_text_config() if hasattr(c, 'get_text_config') else c
+    heads = c.num_attention_heads
+    kv = getattr(c, 'num_key_value_heads', None) or heads
+    hd = getattr(c, 'head_dim', None) or c.hidden_size // heads
+    return 2 * c.num_hidden_layers * kv * hd * torch.finfo(dtype or next(model.parameters()).dtype).bits // 8
+
+def batch_limits(policy, free_bytes: int | None = None, fraction: float = 0.8) -> tuple[int, int]:
+    """`(max rows, max KV tokens)` of one generation batch. On the CPU (and `free_bytes=None`): 64 rows, 32768 tokens.
+    On CUDA, from the free memory: `fraction` of it, 85 % for the KV cache, 15 % for the per-row vocabulary tensors."""
+    if free_bytes is None:
+        if policy.device.type != 'cuda': return 64, 32768
+        free_bytes = torch.cuda.mem_get_info(policy.device)[0]
+    m, budget = policy.base_model, free_bytes * fraction
+    per_tok = kv_bytes_per_token(m, policy.autocast_dtype or policy.dtype)
+    per_row = m.get_output_embeddings().weight.shape[0] * 28        # logits, probabilities (fp32), CDF (fp64), temporaries
+    return max(1, int(0.15 * budget // per_row)), max(1, int(0.85 * budget // per_tok))
 
 def plan_chunks(lengths: list[int], max_new_tokens: int, max_batch_size: int, max_batch_tokens: int) -> list[list[int]]:
     "Row indices grouped into chunks: longest prompts first, ≤ max_batch_size rows, ≤ max_batch_tokens KV tokens."
@@ -285,14 +407,32 @@ def plan_chunks(lengths: list[int], max_new_tokens: int, max_batch_size: int, ma
 
 # %% ../nbs/11_policy.ipynb #66434ed8
 class TransformersGenerator:
-    "Batched sampling with a transformers model: KV cache, left padding, bounded memory, per-row seeded streams."
-    def __init__(self, policy: Policy, max_batch_size: int = 64, max_batch_tokens: int = 32768,
-                 eos_token_ids: list[int] | None = None, prune_finished: bool = True, progress: bool = False):
+    "Batched sampling with a transformers model: KV cache, left padding, memory-sized batches, per-row seeded streams."
+    def __init__(self, policy: Policy, max_batch_size: int | None = None, max_batch_tokens: int | None = None,
+                 eos_token_ids: list[int] | None = None, prune_finished: bool = True, progress: bool = False,
+                 sampler: str = 'auto', sync_every: int | None = None, static_cache: bool = False, compile: bool = False):
+        if sampler not in ('auto', 'reference', 'counter'): raise ValueError(f"sampler must be 'auto', 'reference' or 'counter', not {sampler!r}")
         self.policy, self.max_batch_size, self.max_batch_tokens = policy, max_batch_size, max_batch_tokens
         self.eos_token_ids = list(eos_token_ids) if eos_token_ids is not None else _eos_ids(policy.base_model, policy.tokenizer)
         if not self.eos_token_ids: raise ValueError("no EOS token id: pass eos_token_ids=")
-        self.prune_finished, self.progress = prune_finished, progress
+        self.prune_finished, self.progress, self._sampler, self._sync_every = prune_finished, progress, sampler, sync_every
+        if compile and policy.device.type != 'cuda': raise ValueError("compile=True is for CUDA (CUDA graphs); use static_cache=True to test the path")
+        self.static_cache, self.compile, self._compiled = static_cache or compile, compile, None
         self.last_stats: dict = {}
+
+    @property
+    def sampler(self) -> str:
+        "`'reference'` (per-row generators; the default on the CPU) or `'counter'` (vectorised; the default on CUDA)."
+        if self._sampler != 'auto': return self._sampler
+        return 'counter' if self.policy.device.type == 'cuda' else 'reference'
+    @property
+    def sync_every(self) -> int:
+        "Decoding steps between two looks of the host at the batch (finished rows, stop strings): 1 on the CPU, 8 on CUDA."
+        return self._sync_every or (8 if self.policy.device.type == 'cuda' else 1)
+    def batch_limits(self) -> tuple[int, int]:
+        "`(max rows, max KV tokens)` per batch: the constructor's, else `batch_limits` (from free memory on CUDA)."
+        rows, toks = (None, None) if self.max_batch_size and self.max_batch_tokens else batch_limits(self.policy)
+        return self.max_batch_size or rows, self.max_batch_tokens or toks
 
     @property
     def tokenizer(self): return self.policy.tokenizer
@@ -310,7 +450,7 @@ class TransformersGenerator:
         rows = [(i, j) for i in range(len(prompts)) for j in range(reps)]
         lengths = [len(prompt_ids[i]) for i, _ in rows]
         raw: list[list[int] | None] = [None] * len(rows)
-        chunks = plan_chunks(lengths, params.max_new_tokens, self.max_batch_size, self.max_batch_tokens)
+        chunks = plan_chunks(lengths, params.max_new_tokens, *self.batch_limits())
         it = chunks
         if self.progress:
             from tqdm.auto import tqdm
@@ -325,61 +465,98 @@ class TransformersGenerator:
             else: res[i][j] = c
         n_tok = sum(len(c.token_ids) for cs in res for c in cs[: (1 if greedy else params.n)])
         dt = time.perf_counter() - t0
-        self.last_stats = dict(seconds=dt, completion_tokens=n_tok, tokens_per_s=n_tok / max(dt, 1e-9), chunks=len(chunks), rows=len(rows))
+        self.last_stats = dict(seconds=dt, completion_tokens=n_tok, tokens_per_s=n_tok / max(dt, 1e-9), chunks=len(chunks),
+                               rows=len(rows), max_rows=max(len(c) for c in chunks) if chunks else 0,
+                               sampler='greedy' if greedy else self.sampler)
         return res
 
     @torch.no_grad()
     def _generate_chunk(self, ids_list, row_keys, params: SamplingParams, greedy: bool) -> list[list[int]]:
-        from transformers import DynamicCache
-        model, dev = self.policy.model, self.policy.device
+        model = self.policy.model
         was_training = model.training; model.eval()
         try:
-            B = len(ids_list)
-            # rows of one prompt are adjacent (see plan_chunks): prefill each prompt once, then copy its cache
-            is_first = [b == 0 or row_keys[b][0] != row_keys[b - 1][0] for b in range(B)]
-            first = [b for b in range(B) if is_first[b]]
-            owner = torch.tensor(np.cumsum(is_first) - 1, device=dev)
-            uniq = [ids_list[f] for f in first]
-            U, L = len(uniq), max(len(x) for x in uniq)
-            pad = self.tokenizer.pad_token_id
-            input_ids = torch.full((U, L), pad, dtype=torch.long)
-            mask = torch.zeros((U, L), dtype=torch.long)
-            for u, x in enumerate(uniq):
-                input_ids[u, L - len(x):] = torch.tensor(x); mask[u, L - len(x):] = 1
-            input_ids, mask = input_ids.to(dev), mask.to(dev)
-            pos = (mask.cumsum(-1) - 1).clamp(min=0)
-            gens = None if greedy else [torch.Generator(device=dev).manual_seed(row_seed(params.seed, i, j)) for i, j in row_keys]
-            eos = torch.tensor(self.eos_token_ids, device=dev)
-            stop, W = params.stop, (max(len(s) for s in params.stop) + 4 if params.stop else 0)
-            out_ids = [[] for _ in range(B)]
-            active = list(range(B))                  # original row index of each batch position
-            cache = DynamicCache()
-            kw = dict(use_cache=True, logits_to_keep=1)
-            logits = model(input_ids=input_ids, attention_mask=mask, position_ids=pos, past_key_values=cache, **kw).logits[:, -1, :]
-            pos = pos[:, -1:]
-            if U < B:
-                cache.batch_select_indices(owner)
-                logits, mask, pos = logits[owner], mask[owner], pos[owner]
-            fin = [False] * B
-            for step in range(params.max_new_tokens):
-                nxt = logits.float().argmax(-1) if greedy else sample_next(logits, [gens[a] for a in active], params.temperature, params.top_p)
-                is_eos, nxt_l = torch.isin(nxt, eos).tolist(), nxt.tolist()
-                for b, a in enumerate(active):
-                    if fin[b]: continue            # finished, not yet pruned: its extra tokens are dropped
-                    out_ids[a].append(nxt_l[b])
-                    if is_eos[b] or (stop and any(s in _decode(self.tokenizer, out_ids[a][-W:]) for s in stop)): fin[b] = True
-                if all(fin) or step == params.max_new_tokens - 1: break
-                if self.prune_finished and sum(fin) >= 0.25 * len(active):
+            with self.policy.autocast(): return self._decode(model, ids_list, row_keys, params, greedy)
+        finally: model.train(was_training)
+
+    def _decode(self, model, ids_list, row_keys, params: SamplingParams, greedy: bool) -> list[list[int]]:
+        "Raw token ids of each row: up to and past its end (EOS, stop string) until the host looks; `finalize` cuts them."
+        from transformers import DynamicCache
+        dev, B, T, k_sync = self.policy.device, len(ids_list), params.max_new_tokens, self.sync_every
+        static = self.static_cache
+        # rows of one prompt are adjacent (see plan_chunks): prefill each prompt once, then copy its cache
+        # (static cache: every row is prefilled, the shapes stay fixed)
+        is_first = [b == 0 or static or row_keys[b][0] != row_keys[b - 1][0] for b in range(B)]
+        first = [b for b in range(B) if is_first[b]]
+        owner = torch.tensor(np.cumsum(is_first) - 1, device=dev)
+        uniq = [ids_list[f] for f in first]
+        U, L = len(uniq), max(len(x) for x in uniq)
+        pad = self.tokenizer.pad_token_id
+        S = -(-(L + T) // 128) * 128 if static else L          # static: one mask/cache length per 128 tokens
+        input_ids = torch.full((U, L), pad, dtype=torch.long)
+        mask = torch.zeros((U, S), dtype=torch.long)
+        for u, x in enumerate(uniq):
+            input_ids[u, L - len(x):] = torch.tensor(x); mask[u, L - len(x):] = 1
+        input_ids, mask = input_ids.to(dev), mask.to(dev)
+        pos = (mask[:, :L].cumsum(-1) - 1).clamp(min=0)
+        gens = keys = None
+        if not greedy:
+            seeds = [row_seed(params.seed, i, j) for i, j in row_keys]
+            if self.sampler == 'reference': gens = [torch.Generator(device=dev).manual_seed(s) for s in seeds]
+            else: keys = torch.tensor(seeds, dtype=torch.long, device=dev)
+        eos = torch.tensor(self.eos_token_ids, device=dev)
+        stop, W = params.stop, (max(len(s) for s in params.stop) + 4 if params.stop else 0)
+        out_ids: list = [None] * B
+        active = list(range(B))                  # original row index of each batch position
+        buf = torch.zeros((B, T), dtype=torch.long, device=dev)     # the tokens, on the device
+        done = torch.zeros(B, dtype=torch.bool, device=dev)         # EOS seen (stop strings: at the host's looks)
+        if static:
+            from transformers import StaticCache
+            cache = StaticCache(config=model.config, max_cache_len=S)
+        else: cache = DynamicCache()
+        kw = dict(use_cache=True, logits_to_keep=1)
+        step_fn = self._step_fn(model) if static else model
+        logits = model(input_ids=input_ids, attention_mask=mask, position_ids=pos, past_key_values=cache, **kw).logits[:, -1, :]
+        pos = pos[:, -1:]
+        if U < B:
+            cache.batch_select_indices(owner)
+            logits, mask, pos = logits[owner], mask[owner], pos[owner]
+        for step in range(T):
+            if greedy: nxt = logits.float().argmax(-1)
+            elif gens is not None: nxt = sample_next(logits, [gens[a] for a in active], params.temperature, params.top_p)
+            else: nxt = sample_counter(logits, keys, step, params.temperature, params.top_p)
+            buf[:, step] = nxt
+            done |= torch.isin(nxt, eos)
+            last = step == T - 1
+            if (step + 1) % k_sync == 0 or last:                    # the host looks: one sync every k_sync tokens
+                fin = done.tolist()
+                if stop:
+                    tail = buf[:, max(0, step + 1 - W - k_sync + 1): step + 1].tolist()
+                    for b in range(len(active)):
+                        if not fin[b] and any(s in _decode(self.tokenizer, tail[b]) for s in stop): fin[b] = True
+                    done = torch.tensor(fin, device=dev)
+                if all(fin) or last: break
+                if self.prune_finished and not static and sum(fin) >= 0.25 * len(active):
                     keep = [b for b in range(len(active)) if not fin[b]]
+                    gone = [b for b in range(len(active)) if fin[b]]
+                    for b, ids in zip(gone, buf[gone, :step + 1].tolist()): out_ids[active[b]] = ids
                     sel = torch.tensor(keep, device=dev)
                     cache.batch_select_indices(sel)
-                    mask, pos, nxt = mask[sel], pos[sel], nxt[sel]
-                    active, fin = [active[b] for b in keep], [False] * len(keep)
-                mask = torch.cat([mask, mask.new_ones((mask.shape[0], 1))], dim=-1)
-                pos = pos + 1
-                logits = model(input_ids=nxt[:, None], attention_mask=mask, position_ids=pos, past_key_values=cache, **kw).logits[:, -1, :]
-            return out_ids
-        finally: model.train(was_training)
+                    mask, pos, nxt, buf, done = mask[sel], pos[sel], nxt[sel], buf[sel], done[sel]
+                    if keys is not None: keys = keys[sel]
+                    active = [active[b] for b in keep]
+            if static: mask[:, L + step] = 1                         # fixed shapes: CUDA-graph friendly
+            else: mask = torch.cat([mask, mask.new_ones((mask.shape[0], 1))], dim=-1)
+            pos = pos + 1
+            logits = step_fn(input_ids=nxt[:, None], attention_mask=mask, position_ids=pos, past_key_values=cache, **kw).logits[:, -1, :]
+        for a, ids in zip(active, buf[:, :step + 1].tolist()): out_ids[a] = ids
+        return out_ids
+
+    def _step_fn(self, model):
+        "The decoding step: the model itself, or with `compile=True` (CUDA) `torch.compile(mode='reduce-overhead')` (CUDA graphs)."
+        if not self.compile: return model
+        if self._compiled is None or self._compiled[0] is not model:
+            self._compiled = (model, torch.compile(model.forward, mode='reduce-overhead', dynamic=False))
+        return self._compiled[1]
 
 # %% ../nbs/11_policy.ipynb #0856e0a5
 def _hf_name(name: str) -> str:
@@ -409,6 +586,10 @@ def _finalize_vllm(tokenizer, o, eos_ids, params: SamplingParams, prompt_ids) ->
         ids.append(o.stop_reason if isinstance(o.stop_reason, int) else eos_ids[0])  # EOS reported but not returned
     return finalize(tokenizer, ids, eos_ids, params.stop, params.include_stop_str, prompt_ids)
 
+def vllm_dtype(precision: str) -> str:
+    "The dtype vLLM serves a policy of this precision in (`'bf16-mixed'`: bf16; vLLM only samples, the masters stay fp32)."
+    return str(PRECISIONS[resolve_precision(precision)][1] or PRECISIONS[resolve_precision(precision)][0]).removeprefix('torch.')
+
 class VLLMGenerator:
     "The `Generator` interface on an in-process vLLM engine (GPU) that serves the policy's current weights."
     def __init__(self, policy: Policy | str | Path, gpu_memory_utilization: float = 0.3, max_model_len: int | None = None,
@@ -419,7 +600,7 @@ class VLLMGenerator:
         from vllm import LLM
         if isinstance(policy, Policy):
             self.policy, self.tokenizer = policy, policy.tokenizer
-            path, dtype = self._model_dir(policy), dtype or str(policy.dtype).removeprefix('torch.')
+            path, dtype = self._model_dir(policy), dtype or vllm_dtype(policy.precision)
         else:
             from transformers import AutoTokenizer
             self.policy, path = None, str(policy)

@@ -182,6 +182,7 @@ def base_eval_kwargs(cfg: SoarConfig) -> dict:
                 temperature=cfg.student_temperature, teacher_max_new_tokens=cfg.teacher_max_new_tokens,
                 teacher_temperature=cfg.teacher_temperature, verifier=cfg.verifier, prompts=cfg.prompts,
                 backend=cfg.backend, dtype=cfg.dtype, device=cfg.device,
+                **({'precision': cfg.precision} if cfg.precision == 'bf16-mixed' else {}),   # dtype says the others
                 rloo=dict(lr=cfg.student_lr, beta=cfg.beta, micro_batch_size=cfg.micro_batch,
                           max_grad_norm=cfg.student_max_grad_norm or None, weight_decay=cfg.student_weight_decay))
 

@@ -14,8 +14,8 @@ import torch
 import torch.nn as nn
 
 # %% auto #0
-__all__ = ['rloo_advantages', 'pad_batch', 'completion_logprobs', 'rloo_loss', 'RLOOConfig', 'plan_micro_batches', 'frozen_copy',
-           'RLOOUpdater', 'train_student']
+__all__ = ['rloo_advantages', 'pad_batch', 'completion_logprobs', 'rloo_loss', 'RLOOConfig', 'plan_micro_batches',
+           'activation_bytes_per_token', 'auto_micro_batch', 'frozen_copy', 'RLOOUpdater', 'train_student']
 
 # %% ../nbs/12_rloo.ipynb #9a99c8da
 def rloo_advantages(rewards):
@@ -50,35 +50,58 @@ def pad_batch(prompt_ids_list, completion_ids_list, pad_id=0, device='cpu'):
     t = lambda x: x.to(device)
     return t(ids), t(mask), t(pos), t(ids[:, P:]), t(mask[:, P:])
 
-def _shared_prefix_logits(model, prompt, completion_ids_list, pad_id, device):
-    "Logits `[B, C, V]` for B completions of ONE prompt: the prompt is run once, its KV cache repeated B times."
+def _shared_prefix_scores(model, prompt, completion_ids_list, pad_id, device, hidden=False):
+    """Logits `[B, C, V]` (or, `hidden=True`, the final hidden states `[B, C, H]`) for B completions of ONE prompt:
+    the prompt is run once, its KV cache repeated B times."""
     B, P = len(completion_ids_list), len(prompt)
-    out = model(input_ids=torch.tensor([list(prompt)], device=device), use_cache=True, logits_to_keep=1)
+    fwd, kw, get = (model.get_decoder(), {}, 'last_hidden_state') if hidden else (model, dict(logits_to_keep=1), 'logits')
+    out = fwd(input_ids=torch.tensor([list(prompt)], device=device), use_cache=True, **kw)
     cache = out.past_key_values
     cache.batch_repeat_interleave(B)                    # differentiable: gradients flow back into the one prompt pass
     _, _, _, cids, cmask = pad_batch([[]] * B, completion_ids_list, pad_id, device)
     C = cids.shape[1]
     am = torch.cat([torch.ones((B, P), dtype=torch.long, device=device), cmask], 1)
     pos = (P + torch.arange(C, device=device)).expand(B, C)
-    out2 = model(input_ids=cids, attention_mask=am, position_ids=pos, past_key_values=cache, use_cache=True)
-    return torch.cat([out.logits[:, -1:].expand(B, 1, -1), out2.logits[:, :-1]], 1), cids, cmask
+    out2 = fwd(input_ids=cids, attention_mask=am, position_ids=pos, past_key_values=cache, use_cache=True)
+    return torch.cat([out[get][:, -1:].expand(B, 1, -1), out2[get][:, :-1]], 1), cids, cmask
 
-def completion_logprobs(model, prompt_ids_list, completion_ids_list, temperature=1.0, pad_id=0, share_prefix=True):
-    "Per-token log-probs `[B, C]` of the completion tokens given the prompt, and the completion mask `[B, C]`."
+def _token_logps(logits, cids, temperature):
+    "log_softmax(logits / T)[token], in float32, without a second `[B, C, V]` tensor."
+    if logits.dtype in (torch.float16, torch.bfloat16): logits = logits.float()
+    if temperature != 1.0: logits = logits / temperature
+    return logits.gather(-1, cids.unsqueeze(-1)).squeeze(-1) - torch.logsumexp(logits, -1)
+
+def _chunked_logps(head, hidden, cids, temperature, chunk):
+    """Token log-probs from final hidden states `[B, C, H]`, the LM head applied to `chunk` positions at a time; under
+    autograd each chunk's logits are recomputed in the backward (`torch.utils.checkpoint`) instead of being kept."""
+    from torch.utils.checkpoint import checkpoint
+    f = lambda h, c: _token_logps(head(h), c, temperature)
+    grad = torch.is_grad_enabled() and hidden.requires_grad
+    return torch.cat([checkpoint(f, hidden[:, s:s + chunk], cids[:, s:s + chunk], use_reentrant=False) if grad
+                      else f(hidden[:, s:s + chunk], cids[:, s:s + chunk]) for s in range(0, hidden.shape[1], chunk)], 1)
+
+def completion_logprobs(model, prompt_ids_list, completion_ids_list, temperature=1.0, pad_id=0, share_prefix=True,
+                        logits_chunk=None):
+    """Per-token log-probs `[B, C]` of the completion tokens given the prompt, and the completion mask `[B, C]`.
+    `logits_chunk`: compute the logits that many positions at a time (for models whose logits are `lm_head(last hidden)`)."""
+    is_ref = hasattr(model, 'policy') and not isinstance(model, nn.Module)
+    if logits_chunk and is_ref:                          # run the decoder and head with the reference weights in place
+        return model.apply(lambda m: completion_logprobs(m, prompt_ids_list, completion_ids_list, temperature, pad_id,
+                                                         share_prefix, logits_chunk))
     device = _device(model)
-    if not (hasattr(model, 'policy') and not isinstance(model, nn.Module)): model = _unwrap(model)
+    if not is_ref: model = _unwrap(model)
+    hidden = bool(logits_chunk)
     p0 = list(prompt_ids_list[0])
     if share_prefix and len(prompt_ids_list) > 1 and p0 and all(list(p) == p0 for p in prompt_ids_list[1:]):
-        logits, cids, cmask = _shared_prefix_logits(model, p0, completion_ids_list, pad_id, device)
+        x, cids, cmask = _shared_prefix_scores(model, p0, completion_ids_list, pad_id, device, hidden)
     else:
         ids, mask, pos, cids, cmask = pad_batch(prompt_ids_list, completion_ids_list, pad_id, device)
         C = cids.shape[1]
-        out = model(input_ids=ids, attention_mask=mask, position_ids=pos, logits_to_keep=C + 1, use_cache=False)
-        logits = out.logits[:, :-1]                     # position t predicts token t+1
-    if logits.dtype in (torch.float16, torch.bfloat16): logits = logits.float()
-    if temperature != 1.0: logits = logits / temperature
-    tok = logits.gather(-1, cids.unsqueeze(-1)).squeeze(-1)
-    logps = tok - torch.logsumexp(logits, -1)          # = log_softmax(logits)[token], without a second [B,C,V] tensor
+        if hidden: x = model.get_decoder()(input_ids=ids, attention_mask=mask, position_ids=pos, use_cache=False).last_hidden_state[:, -C - 1:-1]
+        else: x = model(input_ids=ids, attention_mask=mask, position_ids=pos, logits_to_keep=C + 1, use_cache=False).logits[:, :-1]
+    # position t predicts token t+1
+    logps = (_chunked_logps(model.get_output_embeddings(), x, cids, temperature, logits_chunk) if hidden
+             else _token_logps(x, cids, temperature))
     return logps * cmask, cmask.to(logps.dtype)
 
 # %% ../nbs/12_rloo.ipynb #7eb1e709
@@ -107,12 +130,13 @@ class RLOOConfig:
     weight_decay: float = 0.0
     adam_betas: tuple = (0.9, 0.999)
     adam_eps: float = 1e-8
-    micro_batch_size: int = 8           # rollouts per forward/backward (gradient accumulation)
+    micro_batch_size: int | str = 8     # rollouts per forward/backward (gradient accumulation); 'auto': from free GPU memory
     temperature: float = 1.0            # sampling temperature: logits are divided by it when scoring
     schedule: str = 'cosine'            # 'cosine' | 'constant' (both with linear warmup)
-    autocast_dtype: str | None = None   # e.g. 'bfloat16': autocast the forward passes (fast only with bf16 hardware)
+    autocast_dtype: str | None = None   # e.g. 'bfloat16'; None: the policy's precision (`Policy.autocast_dtype`)
     skip_zero_advantage: bool = True    # with beta == 0, skip micro-batches whose advantages are all 0 (exact)
     share_prefix: bool = True           # run a prompt once for all its completions in a micro-batch (exact)
+    logits_chunk: int | None = None     # LM head over this many completion positions at a time (exact; saves memory)
 
 # %% ../nbs/12_rloo.ipynb #5c8cf398
 def plan_micro_batches(prompt_ids_list, completion_ids_list, micro_batch_size, share_prefix=True):
@@ -128,6 +152,25 @@ def plan_micro_batches(prompt_ids_list, completion_ids_list, micro_batch_size, s
         else: singles += idxs
     singles.sort(key=lambda i: len(prompt_ids_list[i]) + len(completion_ids_list[i]))
     return plan + [singles[b:b + micro_batch_size] for b in range(0, len(singles), micro_batch_size)]
+
+def activation_bytes_per_token(model, autocast_dtype=None, checkpointing=False) -> int:
+    """Bytes autograd keeps per scored token for the backward (a Llama-style decoder): per layer ~8·hidden + 4·MLP
+    values in the compute dtype plus the float32 residual stream; with checkpointing only each layer's input."""
+    c = model.config
+    c = c.get_text_config() if hasattr(c, 'get_text_config') else c
+    H, I, L = c.hidden_size, getattr(c, 'intermediate_size', 4 * c.hidden_size), c.num_hidden_layers
+    pbytes = torch.finfo(next(model.parameters()).dtype).bits // 8
+    if checkpointing: return L * H * pbytes
+    abytes = torch.finfo(autocast_dtype).bits // 8 if autocast_dtype is not None else pbytes
+    return L * ((8 * H + 4 * I) * abytes + 3 * H * pbytes)
+
+def auto_micro_batch(model, tokens_per_rollout: int, free_bytes: int, autocast_dtype=None, checkpointing=False,
+                     logits_chunk=None, fraction: float = 0.7, max_size: int = 256) -> int:
+    "Rollouts per forward/backward that fit `fraction` of `free_bytes`: activations, and the logits kept for the backward."
+    V = model.get_output_embeddings().weight.shape[0]
+    per_tok = activation_bytes_per_token(model, autocast_dtype, checkpointing)
+    per_rollout = tokens_per_rollout * per_tok + min(logits_chunk or tokens_per_rollout, tokens_per_rollout) * V * 12
+    return int(max(1, min(max_size, fraction * free_bytes // per_rollout)))
 
 def frozen_copy(model):
     "A frozen (no-grad, eval-mode) deep copy of a module, for the KL reference."
@@ -148,6 +191,7 @@ class RLOOUpdater:
         self.ref, self._ref_is_policy = self._make_ref(ref if ref is not None else ref_state), False
         if c.beta != 0 and ref is None and ref_state is None: self._ref_is_policy = True
         self.params = [p for p in self.model.parameters() if p.requires_grad]
+        self._check_precision()
         self.opt = torch.optim.AdamW(self.params, lr=c.lr, betas=tuple(c.adam_betas), eps=c.adam_eps,
                                      weight_decay=c.weight_decay)
         if c.schedule == 'cosine': self.sched = get_cosine_schedule_with_warmup(self.opt, c.warmup_steps, c.total_steps)
@@ -170,12 +214,40 @@ class RLOOUpdater:
         if hasattr(ref, 'policy') and not isinstance(ref, nn.Module): return ref
         return frozen_copy(ref)
 
+    def _check_precision(self):
+        "Refuse a learning rate at which most 16-bit weights cannot change at all (see `soar.policy.half_ulp`)."
+        from soar.policy import movable_fraction
+        low = {p.dtype for p in self.params} - {torch.float32, torch.float64}
+        if not low: return
+        f = movable_fraction(self.params, self.config.lr)
+        if f < 0.5:
+            names = ', '.join(sorted(str(d).removeprefix('torch.') for d in low))
+            raise ValueError(f"RLOOConfig.lr={self.config.lr:g} with {names} weights: an update moves each weight by about lr, "
+                             f"and only {f:.1%} of these weights can change by that much (smaller steps round away). "
+                             "Use precision='bf16-mixed' (float32 master weights under bf16 autocast), or a larger lr.")
+
+    @property
+    def autocast_dtype(self):
+        "The dtype the forward passes are autocast to: the config's, else the policy's precision (None: no autocast)."
+        dt = self.config.autocast_dtype or getattr(self.policy, 'autocast_dtype', None)
+        return getattr(torch, dt) if isinstance(dt, str) else dt
+
+    def micro_batch_size(self, prompt_ids_list, completion_ids_list, checkpointing=False) -> int:
+        "The configured micro-batch size; `'auto'`: `auto_micro_batch` from free CUDA memory (8 on the CPU)."
+        mbs = self.config.micro_batch_size
+        if mbs != 'auto': return int(mbs)
+        dev = next(self.model.parameters()).device
+        if dev.type != 'cuda': return 8
+        tokens = max(map(len, prompt_ids_list)) + max(map(len, completion_ids_list))
+        return auto_micro_batch(self.model, tokens, torch.cuda.mem_get_info(dev)[0], self.autocast_dtype, checkpointing,
+                                self.config.logits_chunk)
+
     def _autocast(self):
         import contextlib
-        dt = self.config.autocast_dtype
+        dt = self.autocast_dtype
         if not dt: return contextlib.nullcontext()
         dev = next(self.model.parameters()).device.type
-        return torch.autocast(dev, dtype=getattr(torch, dt) if isinstance(dt, str) else dt)
+        return torch.autocast(dev, dtype=dt)
 
     def accumulate(self, prompt_ids_list, completion_ids_list, advantages):
         "Forward/backward over micro-batches; leaves the batch gradient in `.grad`. Returns summed stats."
@@ -184,7 +256,8 @@ class RLOOUpdater:
         adv = torch.as_tensor(np.asarray(advantages, dtype=np.float64), dtype=torch.float32)
         ckpt = getattr(self.model, 'is_gradient_checkpointing', False)
         share = c.share_prefix and not ckpt                  # HF turns the KV cache off under checkpointing
-        plan = plan_micro_batches(prompt_ids_list, completion_ids_list, c.micro_batch_size, share)
+        mbs = self.micro_batch_size(prompt_ids_list, completion_ids_list, ckpt)
+        plan = plan_micro_batches(prompt_ids_list, completion_ids_list, mbs, share)
         use_ref = c.beta != 0 and self.ref is not None
         s = dict(loss=0., pg_loss=0., kl_sum=0., tokens=0)
         was_training = self.model.training
@@ -202,12 +275,13 @@ class RLOOUpdater:
             if (not use_ref and c.skip_zero_advantage and not a.any()) or ntok == 0: continue
             P, C = [prompt_ids_list[i] for i in idx], [completion_ids_list[i] for i in idx]
             with self._autocast():
-                logps, mask = completion_logprobs(self.model, P, C, c.temperature, self.pad_id, share)
+                logps, mask = completion_logprobs(self.model, P, C, c.temperature, self.pad_id, share, c.logits_chunk)
                 ref_logps = None
                 if use_ref:
                     if self._ref_is_policy: ref_logps = logps.detach()
                     else:
-                        with torch.no_grad(): ref_logps, _ = completion_logprobs(self.ref, P, C, c.temperature, self.pad_id, share)
+                        with torch.no_grad(): ref_logps, _ = completion_logprobs(self.ref, P, C, c.temperature, self.pad_id,
+                                                                                 share, c.logits_chunk)
             loss, pg, kl_sum = rloo_loss(logps, mask, a.to(logps.device), ref_logps, c.beta, N)
             loss.backward()
             s['loss'] += loss.item(); s['pg_loss'] += pg.item(); s['kl_sum'] += kl_sum.item()
