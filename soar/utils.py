@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['data_dir', 'cache_dir', 'config_hash', 'atomic_write_bytes', 'atomic_write_text', 'atomic_write_json', 'read_jsonl',
-           'write_jsonl', 'derive_seed', 'seed_everything']
+__all__ = ['data_dir', 'fixture_data_dir', 'data_or_fixtures', 'cache_dir', 'config_hash', 'atomic_write_bytes',
+           'atomic_write_text', 'atomic_write_json', 'read_jsonl', 'write_jsonl', 'derive_seed', 'seed_everything']
 
 # %% ../nbs/00_utils.ipynb #c95aabef
 _DATA_MARKER = 'math_test.jsonl'
@@ -31,6 +31,24 @@ def data_dir(required: bool = True) -> Path | None:
         raise FileNotFoundError("No benchmark data found: set SOAR_DATA_DIR to a folder holding math_test.jsonl, "
                                 "harp.jsonl and olympiadbench_math_en_text.jsonl, or pass data_dir=")
     return None
+
+def fixture_data_dir() -> Path | None:
+    "The invented benchmark-shaped fixtures committed with the tests (`tests/fixtures/data` of a checkout), or None."
+    starts = [Path.cwd().resolve()] + ([Path(__file__).resolve().parent] if '__file__' in globals() else [])
+    for start in starts:
+        for d in [start, *start.parents]:
+            if (d/'tests'/'fixtures'/'data'/_DATA_MARKER).exists(): return d/'tests'/'fixtures'/'data'
+    return None
+
+def data_or_fixtures(verbose: bool = True) -> tuple[Path, bool]:
+    "For tests: `(folder, real)`: the real benchmark data if `data_dir()` finds it, else the fixtures (`real=False`)."
+    d = data_dir(required=False)
+    if d is not None: return d, True
+    f = fixture_data_dir()
+    if f is None: data_dir()                                   # neither: raise data_dir's own error
+    if verbose: print(f"no benchmark data found (SOAR_DATA_DIR unset, no shared/data above): using the fixtures in {f}")
+    return f, False
+
 
 # %% ../nbs/00_utils.ipynb #54586222
 def cache_dir(*parts: str) -> Path:
