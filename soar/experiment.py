@@ -11,8 +11,8 @@ from .config import SoarConfig, make_config
 from .utils import read_jsonl, write_jsonl, atomic_write_json
 
 # %% auto #0
-__all__ = ['resolve_model', 'resolve_pool', 'run_filter', 'run_soar', 'plot_run', 'stage_accuracies', 'plot_stages',
-           'experiments_dir', 'run_notebook']
+__all__ = ['PATH_PARAMETERS', 'resolve_model', 'resolve_pool', 'run_filter', 'run_soar', 'plot_run', 'stage_accuracies',
+           'plot_stages', 'experiments_dir', 'run_notebook']
 
 # %% ../nbs/25_experiment.ipynb #5b2d4641
 def resolve_model(cfg: SoarConfig) -> str:
@@ -136,23 +136,39 @@ def plot_stages(stages: list[dict], out) -> list[Path]:
     return files
 
 # %% ../nbs/25_experiment.ipynb #1f4dc4d1
+PATH_PARAMETERS = ('out', 'repro_dir')   # notebook parameters that are paths: resolved against the caller's cwd
+
 def experiments_dir() -> Path:
-    "Where the experiment notebooks are: `$SOAR_EXPERIMENTS`, else `nbs/experiments` of the checkout the package lives in."
+    "Where the experiment notebooks are: `$SOAR_EXPERIMENTS`, the checkout's `nbs/experiments`, else the package's copies."
     env = os.environ.get('SOAR_EXPERIMENTS')
-    cands = [Path(env)] if env else []
+    if env:
+        if not Path(env).expanduser().is_dir(): raise FileNotFoundError(f"SOAR_EXPERIMENTS={env!r} is not a directory")
+        return Path(env).expanduser()
     import soar
-    cands += [Path(soar.__file__).resolve().parent.parent/'nbs'/'experiments', Path.cwd()/'nbs'/'experiments']
-    for c in cands:
-        if c.is_dir(): return c
-    raise FileNotFoundError("experiment notebooks not found: run from a checkout of the soar repository or set SOAR_EXPERIMENTS")
+    from importlib.resources import files
+    checkout = Path(soar.__file__).resolve().parent.parent/'nbs'/'experiments'    # editable install / PYTHONPATH checkout
+    if checkout.is_dir(): return checkout
+    shipped = files('soar')/'experiments'                                          # a wheel: package data
+    if shipped.is_dir(): return Path(str(shipped))
+    raise FileNotFoundError("experiment notebooks not found: reinstall soar (a wheel ships them in soar/experiments) "
+                            "or set SOAR_EXPERIMENTS to a folder holding soar_run.ipynb")
 
 def run_notebook(name: str, out, **parameters) -> Path:
-    "Execute experiment notebook `name` with papermill; the rendered copy is written to `out/<name>.ipynb`."
-    import papermill as pm
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    "Execute experiment notebook `name` with papermill in `out`; the rendered copy is written to `out/<name>.ipynb`."
+    import sys, papermill as pm
+    out = Path(out).expanduser().resolve(); out.mkdir(parents=True, exist_ok=True)
+    parameters = {k: str(Path(v).expanduser().resolve()) if k in PATH_PARAMETERS and v is not None else v
+                  for k, v in {'out': out, **parameters}.items()}
     src = experiments_dir()/f'{name}.ipynb'
     if not src.exists(): raise FileNotFoundError(f"no experiment notebook {src}")
     dst = out/f'{name}.ipynb'
-    pm.execute_notebook(str(src), str(dst), parameters={'out': str(out), **parameters}, cwd=str(out), progress_bar=False,
-                        log_output=True, kernel_name='python3', language='python')
+    old = os.environ.get('PYTHONWARNINGS')          # the kernel inherits our environment when it starts
+    os.environ['PYTHONWARNINGS'] = ','.join(filter(None, [old, 'ignore:IProgress not found']))
+    try:
+        pm.execute_notebook(str(src), str(dst), parameters=parameters, cwd=str(out), progress_bar=False, log_output=False,
+                            stdout_file=sys.stdout, stderr_file=sys.stderr, kernel_name='python3', language='python',
+                            extra_arguments=['--IPKernelApp.log_level=ERROR'])
+    finally:
+        if old is None: os.environ.pop('PYTHONWARNINGS', None)
+        else: os.environ['PYTHONWARNINGS'] = old
     return dst
