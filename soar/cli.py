@@ -136,6 +136,7 @@ def _report(args) -> int:
 
 def main(argv=None) -> int:
     "Entry point of the `soar` command: 0 on success; a bad input is one line on stderr and exit status 2."
+    import os; os.environ.setdefault('HF_HUB_DISABLE_PROGRESS_BARS', '1')   # before transformers is imported: no model-loading bars
     args = _parser().parse_args(argv)
     from soar.config import ConfigError
     from soar.data import DataError

@@ -162,13 +162,15 @@ def run_notebook(name: str, out, **parameters) -> Path:
     src = experiments_dir()/f'{name}.ipynb'
     if not src.exists(): raise FileNotFoundError(f"no experiment notebook {src}")
     dst = out/f'{name}.ipynb'
-    old = os.environ.get('PYTHONWARNINGS')          # the kernel inherits our environment when it starts
-    os.environ['PYTHONWARNINGS'] = ','.join(filter(None, [old, 'ignore:IProgress not found']))
+    old = {k: os.environ.get(k) for k in ('PYTHONWARNINGS', 'HF_HUB_DISABLE_PROGRESS_BARS')}   # the kernel inherits our env
+    os.environ['PYTHONWARNINGS'] = ','.join(filter(None, [old['PYTHONWARNINGS'], 'ignore:IProgress not found']))
+    os.environ.setdefault('HF_HUB_DISABLE_PROGRESS_BARS', '1')   # transformers' 'Loading weights' bars: noise in a log
     try:
         pm.execute_notebook(str(src), str(dst), parameters=parameters, cwd=str(out), progress_bar=False, log_output=False,
                             stdout_file=sys.stdout, stderr_file=sys.stderr, kernel_name='python3', language='python',
                             extra_arguments=['--IPKernelApp.log_level=ERROR'])
     finally:
-        if old is None: os.environ.pop('PYTHONWARNINGS', None)
-        else: os.environ['PYTHONWARNINGS'] = old
+        for k, v in old.items():
+            if v is None: os.environ.pop(k, None)
+            else: os.environ[k] = v
     return dst
