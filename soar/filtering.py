@@ -66,7 +66,9 @@ def fail_at_k(problems: list[Problem], generator, settings: FilterSettings = Fil
     verifier = get_verifier(settings.verifier)
     todo = [p for p in problems if _problem_key(p) not in done]
     from soar.utils import Progress   # plain lines with an ETA, also every 30 s while a problem is sampled (papermill-friendly)
-    bar = Progress(len(problems), f'fail@{settings.k}', 'problems', initial=len(problems) - len(todo), enabled=progress)
+    failed = sum(done[k].failed_all for k in {_problem_key(p) for p in problems} if k in done)
+    bar = Progress(len(problems), f'fail@{settings.k}', 'problems', initial=len(problems) - len(todo), enabled=progress,
+                   postfix=dict(failed_all=failed))
     state = {}   # key -> [samples, successes, round]
     queue, active, finished_now = list(todo), [], 0
     while queue or active:
@@ -87,7 +89,7 @@ def fail_at_k(problems: list[Problem], generator, settings: FilterSettings = Fil
             if st[0] >= settings.k or (settings.early_stop and st[1] > 0):
                 r = FilterResult(id=p.id, key=key, samples=st[0], successes=st[1])
                 write_jsonl(cache, [asdict(r)], append=True); done[key] = r; finished_now += 1
-                bar.update(1, kept=sum(r.successes == 0 for r in done.values()))
+                bar.update(1, failed_all=bar.postfix['failed_all'] + r.failed_all)
             else: still.append(p)
         active = still
         if stop_after is not None and finished_now >= stop_after: break   # for tests: simulate a crash

@@ -134,9 +134,10 @@ def _hms(s: float) -> str:
 
 class Progress:
     "Plain progress lines with elapsed time and ETA, printed at most every `every` s (and at least that often)."
-    def __init__(self, total: int, desc: str, unit: str = '', initial: int = 0, every: float = 30.0, enabled: bool = True, file=None):
+    def __init__(self, total: int, desc: str, unit: str = '', initial: int = 0, every: float = 30.0, enabled: bool = True, file=None,
+                 postfix: dict | None = None):
         self.total, self.desc, self.unit, self.done, self.every, self.enabled = total, desc, unit, initial, every, enabled
-        self.file, self.postfix, self._start_done = file, {}, initial
+        self.file, self.postfix, self._start_done = file, dict(postfix or {}), initial
         self.t0 = self._last = time.monotonic()
         self._stop, self._lock, self._thread = threading.Event(), threading.Lock(), None
         if enabled:
