@@ -110,12 +110,16 @@ def _run(args) -> int:
     return 0
 
 def _reproduce(args) -> int:
-    from soar.config import parse_overrides
-    from soar.reproduce import make_plan, run_reproduce
+    from soar.config import ConfigError, parse_overrides
+    from soar.reproduce import STAGES, make_plan, run_reproduce
     overrides, seeds = _abs_overrides(parse_overrides(args.set)), _seeds(args.seeds)
+    stages = tuple(s.strip() for s in args.stages.split(',') if s.strip())
+    bad = [s for s in stages if s not in STAGES]
+    if bad or not stages: raise ConfigError(f"--stages: unknown stage {(bad or [''])[0]!r}; stages are {','.join(STAGES)}")
+    if args.jobs is not None and args.jobs < 1: raise ConfigError(f"--jobs must be at least 1, got {args.jobs}")
     make_plan(args.preset, seeds, overrides)        # validate before any work starts
     summ = run_reproduce(args.preset, seeds, _abspath(args.out), overrides, resume=args.resume, notebooks=not args.no_notebook,
-                         stages=tuple(s.strip() for s in args.stages.split(',') if s.strip()), jobs=args.jobs)
+                         stages=stages, jobs=args.jobs)
     print(json.dumps({s: (d or {}).get('seconds') for s, d in summ.items()}))
     if summ.get('report'): print(summ['report']['info']['html'])
     return 0
