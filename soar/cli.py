@@ -153,7 +153,7 @@ def main(argv=None) -> int:
     except Exception as e:
         if type(e).__name__ != 'PapermillExecutionError': raise
         print(f"{where}: error: the notebook stopped at cell {e.exec_count}: {e.ename}: {e.evalue} "
-              f"(the executed notebook, with the traceback, is in the output folder)", file=sys.stderr); return 1
+              f"(the executed notebook, with the traceback, is under {_abspath(getattr(args, 'out', None) or args.dir)})", file=sys.stderr); return 1
 
 
 # %% ../nbs/90_cli.ipynb #04041bb0
