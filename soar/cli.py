@@ -8,7 +8,7 @@ import argparse, json, sys, time
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['data_summary', 'main']
+__all__ = ['PATH_KEYS', 'data_summary', 'main']
 
 # %% ../nbs/90_cli.ipynb #bd5c0371
 def data_summary(data_dir=None, sample: int = 200, seed: int = 0) -> list[dict]:
@@ -33,9 +33,14 @@ def _print_table(rows):
     for r in rows: print('  '.join(str(r[k]).ljust(w[k]) for k in keys))
 
 # %% ../nbs/90_cli.ipynb #1c0a1dab
+class _Parser(argparse.ArgumentParser):
+    "argparse, but a usage error is one line (what is wrong, and where the help is), exit status 2."
+    def error(self, message):
+        print(f"{self.prog}: error: {message} (see `{self.prog} --help`)", file=sys.stderr); sys.exit(2)
+
 def _parser() -> argparse.ArgumentParser:
     from soar.config import PRESETS, config_help
-    p = argparse.ArgumentParser(prog='soar', description='SOAR: teaching models to teach themselves.')
+    p = _Parser(prog='soar', description='SOAR: teaching models to teach themselves.')
     sub = p.add_subparsers(dest='cmd', required=True)
     d = sub.add_parser('data', help='load the benchmarks and self-check the grader on their answers')
     d.add_argument('--data-dir', default=None, help='folder with the benchmark JSONL files (default: $SOAR_DATA_DIR or shared/data)')
@@ -43,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser('run', help='run SOAR (executes nbs/experiments/soar_run.ipynb with papermill)',
                        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=config_help())
     r.add_argument('--preset', default='toy', choices=sorted(PRESETS), help='config preset (default: toy)')
-    r.add_argument('--out', required=True, help='run directory')
+    r.add_argument('--out', required=True, help='run directory (relative to the current directory)')
     r.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', help='override a config key (repeatable)')
     r.add_argument('--resume', action='store_true', help='continue a killed run in --out')
     r.add_argument('--no-notebook', action='store_true', help='run the pipeline directly, without papermill')
@@ -52,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
                        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=reproduce_help())
     x.add_argument('--preset', default='toy', choices=sorted(PRESETS), help='config preset (default: toy)')
     x.add_argument('--seeds', default='0,1,2', help='comma-separated seeds (default: 0,1,2)')
-    x.add_argument('--out', required=True, help='reproduction directory')
+    x.add_argument('--out', required=True, help='reproduction directory (relative to the current directory)')
     x.add_argument('--set', action='append', default=[], metavar='KEY=VALUE',
                    help='override a SOAR config key (KEY or intrinsic.KEY), an evaluation key (eval.KEY) or a plan knob (repeatable)')
     x.add_argument('--resume', action='store_true', help='continue a killed reproduction in --out (finished stages are skipped)')
@@ -66,46 +71,90 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 def _seeds(s: str) -> tuple[int, ...]:
+    from soar.config import ConfigError
     try: return tuple(int(x) for x in s.split(',') if x.strip())
-    except ValueError: raise SystemExit(f"soar: --seeds must be comma-separated integers, got {s!r}") from None
+    except ValueError: raise ConfigError(f"--seeds must be comma-separated integers, got {s!r}") from None
 
-def main(argv=None):
-    "Entry point of the `soar` command."
+PATH_KEYS = ('model', 'dataset', 'data_dir', 'judge', 'reference')   # config / plan keys whose value may be a local path
+
+def _abspath(p) -> str | None:
+    "A path given on the command line, resolved once against the caller's working directory."
+    return None if p is None else str(Path(p).expanduser().resolve())
+
+def _abs_overrides(overrides: dict) -> dict:
+    "`--set` values of path keys that name an existing local file or folder, made absolute (runs execute in --out)."
+    return {k: _abspath(v) if k.split('.')[-1] in PATH_KEYS and v and Path(v).expanduser().exists() else v
+            for k, v in overrides.items()}
+
+def _check_data(cfg) -> None:
+    "Fail early, in one line, when a config names benchmark data that is not there."
+    from soar.data import BENCHMARKS
+    from soar.utils import data_dir
+    if cfg.dataset in BENCHMARKS:
+        d = Path(cfg.data_dir) if cfg.data_dir else data_dir()
+        f = d/BENCHMARKS[cfg.dataset]['file']
+        if not f.exists(): raise FileNotFoundError(f"{f}: no such benchmark file (dataset={cfg.dataset!r})")
+    elif cfg.dataset != 'toy' and not Path(cfg.dataset).exists(): raise FileNotFoundError(f"dataset={cfg.dataset!r}: no such file")
+
+def _run(args) -> int:
+    from soar.config import make_config, parse_overrides
+    overrides = _abs_overrides(parse_overrides(args.set))
+    cfg = make_config(args.preset, **overrides)          # validate before any work starts
+    _check_data(cfg)
+    out = Path(_abspath(args.out))
+    if not args.resume and (out/'metrics.jsonl').exists():
+        raise FileExistsError(f"{out} already holds a run: pass --resume to continue it, or choose a new --out")
+    from soar.experiment import run_notebook, run_soar
+    if args.no_notebook: print(json.dumps(run_soar(args.preset, overrides, out, resume=args.resume), indent=1))
+    else: print(run_notebook('soar_run', out, preset=args.preset, overrides=overrides, resume=args.resume))
+    return 0
+
+def _reproduce(args) -> int:
+    from soar.config import ConfigError, parse_overrides
+    from soar.reproduce import STAGES, make_plan, run_reproduce
+    overrides, seeds = _abs_overrides(parse_overrides(args.set)), _seeds(args.seeds)
+    stages = tuple(s.strip() for s in args.stages.split(',') if s.strip())
+    bad = [s for s in stages if s not in STAGES]
+    if bad or not stages: raise ConfigError(f"--stages: unknown stage {(bad or [''])[0]!r}; stages are {','.join(STAGES)}")
+    if args.jobs is not None and args.jobs < 1: raise ConfigError(f"--jobs must be at least 1, got {args.jobs}")
+    make_plan(args.preset, seeds, overrides)        # validate before any work starts
+    summ = run_reproduce(args.preset, seeds, _abspath(args.out), overrides, resume=args.resume, notebooks=not args.no_notebook,
+                         stages=stages, jobs=args.jobs)
+    print(json.dumps({s: (d or {}).get('seconds') for s, d in summ.items()}))
+    if summ.get('report'): print(summ['report']['info']['html'])
+    return 0
+
+def _data(args) -> int:
+    rows = data_summary(_abspath(args.data_dir), args.sample)
+    _print_table(rows)
+    bad = sum(r['graded'] - r['self_equal'] for r in rows)
+    print(f"\ngrader self-check: {sum(r['self_equal'] for r in rows)}/{sum(r['graded'] for r in rows)} gold answers equal to their own boxed form")
+    return 0 if bad <= 0.02 * sum(r['graded'] for r in rows) else 1
+
+def _report(args) -> int:
+    from soar.reproduce import run_stage, publish_report
+    info = run_stage(_abspath(args.dir), 'report')
+    print(info['html'])
+    if args.publish: print(publish_report(_abspath(args.dir), _abspath(args.publish)))
+    return 0
+
+def main(argv=None) -> int:
+    "Entry point of the `soar` command: 0 on success; a bad input is one line on stderr and exit status 2."
+    import os; os.environ.setdefault('HF_HUB_DISABLE_PROGRESS_BARS', '1')   # before transformers is imported: no model-loading bars
     args = _parser().parse_args(argv)
-    if args.cmd == 'data':
-        rows = data_summary(args.data_dir, args.sample)
-        _print_table(rows)
-        bad = sum(r['graded'] - r['self_equal'] for r in rows)
-        print(f"\ngrader self-check: {sum(r['self_equal'] for r in rows)}/{sum(r['graded'] for r in rows)} gold answers equal to their own boxed form")
-        return 0 if bad <= 0.02 * sum(r['graded'] for r in rows) else 1
-    if args.cmd == 'run':
-        from soar.config import make_config, parse_overrides
-        overrides = parse_overrides(args.set)
-        make_config(args.preset, **overrides)          # validate before any work starts
-        from soar.experiment import run_notebook, run_soar
-        if args.no_notebook: print(json.dumps(run_soar(args.preset, overrides, args.out, resume=args.resume), indent=1))
-        else: print(run_notebook('soar_run', args.out, preset=args.preset, overrides=overrides, resume=args.resume))
-        return 0
-    if args.cmd == 'reproduce':
-        from soar.config import ConfigError, parse_overrides
-        from soar.reproduce import make_plan, run_reproduce
-        try:
-            overrides, seeds = parse_overrides(args.set), _seeds(args.seeds)
-            make_plan(args.preset, seeds, overrides)        # validate before any work starts
-            summ = run_reproduce(args.preset, seeds, args.out, overrides, resume=args.resume, notebooks=not args.no_notebook,
-                                 stages=tuple(s.strip() for s in args.stages.split(',') if s.strip()), jobs=args.jobs)
-        except (ConfigError, FileExistsError, FileNotFoundError) as e:
-            print(f"soar reproduce: error: {e}", file=sys.stderr); return 2
-        print(json.dumps({s: (d or {}).get('seconds') for s, d in summ.items()}))
-        if summ.get('report'): print(summ['report']['info']['html'])
-        return 0
-    if args.cmd == 'report':
-        from soar.reproduce import run_stage, publish_report
-        try: info = run_stage(args.dir, 'report')
-        except FileNotFoundError as e: print(f"soar report: error: {e}", file=sys.stderr); return 2
-        print(info['html'])
-        if args.publish: print(publish_report(args.dir, args.publish))
-        return 0
+    from soar.config import ConfigError
+    from soar.data import DataError
+    where = f"soar {args.cmd}"
+    try: return dict(data=_data, run=_run, reproduce=_reproduce, report=_report)[args.cmd](args)
+    except (ConfigError, DataError, FileExistsError, FileNotFoundError, NotADirectoryError) as e:
+        print(f"{where}: error: {e}", file=sys.stderr); return 2
+    except KeyboardInterrupt:
+        print(f"{where}: interrupted (a run or reproduction continues with --resume)", file=sys.stderr); return 130
+    except Exception as e:
+        if type(e).__name__ != 'PapermillExecutionError': raise
+        print(f"{where}: error: the notebook stopped at cell {e.exec_count}: {e.ename}: {e.evalue} "
+              f"(the executed notebook, with the traceback, is under {_abspath(getattr(args, 'out', None) or args.dir)})", file=sys.stderr); return 1
+
 
 # %% ../nbs/90_cli.ipynb #04041bb0
 def _in_notebook() -> bool:

@@ -407,6 +407,8 @@ def run_evaluation(methods: Sequence[MethodSpec], task: EvalTask, config: EvalCo
     out, records = Path(out_dir), []
     names = [m.name for m in methods]
     if len(set(names)) != len(names): raise ValueError(f"run_evaluation: duplicate method names {names}")
+    from soar.utils import Progress   # plain lines with an ETA, also every 30 s during a job (papermill-friendly)
+    bar = Progress(sum(len(m.sources) for m in methods) * len(seeds), 'evaluation jobs', enabled=progress)
     for m in methods:
         for si, src in enumerate(m.sources):
             for seed in seeds:
@@ -417,11 +419,13 @@ def run_evaluation(methods: Sequence[MethodSpec], task: EvalTask, config: EvalCo
                     try: old = json.loads(path.read_text())
                     except json.JSONDecodeError: old = {}
                     if old.get('key_hash') == h:
-                        records.append(old); continue
+                        records.append(old); bar.update(1); continue
                     warnings.warn(f"{path}: settings changed since it was written; recomputing")
                 if progress: print(f"[{m.name}] source {si} seed {seed}", flush=True)
                 rec = run_one(m, task, base, src, int(seed), progress=False)
                 rec.update(source=si, key_hash=h, key=key)
                 atomic_write_json(path, rec)
                 records.append(json.loads(path.read_text()))        # as a re-run will see it (JSON keys are strings)
+                bar.update(1)
+    bar.close()
     return EvalResults(records)

@@ -13,8 +13,8 @@ from .models import smollm2_path
 from .toy import toy_model_path, toy_problems
 
 # %% auto #0
-__all__ = ['resolve_model', 'resolve_pool', 'run_filter', 'run_soar', 'signal_share', 'plot_run', 'stage_accuracies',
-           'plot_stages', 'experiments_dir', 'run_notebook']
+__all__ = ['PATH_PARAMETERS', 'resolve_model', 'resolve_pool', 'run_filter', 'run_soar', 'signal_share', 'plot_run',
+           'stage_accuracies', 'plot_stages', 'experiments_dir', 'run_notebook']
 
 # %% ../nbs/25_experiment.ipynb #5b2d4641
 def resolve_model(cfg: SoarConfig) -> str:
@@ -144,23 +144,41 @@ def plot_stages(stages: list[dict], out) -> list[Path]:
     return files
 
 # %% ../nbs/25_experiment.ipynb #1f4dc4d1
+PATH_PARAMETERS = ('out', 'repro_dir')   # notebook parameters that are paths: resolved against the caller's cwd
+
 def experiments_dir() -> Path:
-    "Where the experiment notebooks are: `$SOAR_EXPERIMENTS`, else `nbs/experiments` of the checkout the package lives in."
+    "Where the experiment notebooks are: `$SOAR_EXPERIMENTS`, the checkout's `nbs/experiments`, else the package's copies."
     env = os.environ.get('SOAR_EXPERIMENTS')
-    cands = [Path(env)] if env else []
+    if env:
+        if not Path(env).expanduser().is_dir(): raise FileNotFoundError(f"SOAR_EXPERIMENTS={env!r} is not a directory")
+        return Path(env).expanduser()
     import soar
-    cands += [Path(soar.__file__).resolve().parent.parent/'nbs'/'experiments', Path.cwd()/'nbs'/'experiments']
-    for c in cands:
-        if c.is_dir(): return c
-    raise FileNotFoundError("experiment notebooks not found: run from a checkout of the soar repository or set SOAR_EXPERIMENTS")
+    from importlib.resources import files
+    checkout = Path(soar.__file__).resolve().parent.parent/'nbs'/'experiments'    # editable install / PYTHONPATH checkout
+    if checkout.is_dir(): return checkout
+    shipped = files('soar')/'experiments'                                          # a wheel: package data
+    if shipped.is_dir(): return Path(str(shipped))
+    raise FileNotFoundError("experiment notebooks not found: reinstall soar (a wheel ships them in soar/experiments) "
+                            "or set SOAR_EXPERIMENTS to a folder holding soar_run.ipynb")
 
 def run_notebook(name: str, out, **parameters) -> Path:
-    "Execute experiment notebook `name` with papermill; the rendered copy is written to `out/<name>.ipynb`."
-    import papermill as pm
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    "Execute experiment notebook `name` with papermill in `out`; the rendered copy is written to `out/<name>.ipynb`."
+    import sys, papermill as pm
+    out = Path(out).expanduser().resolve(); out.mkdir(parents=True, exist_ok=True)
+    parameters = {k: str(Path(v).expanduser().resolve()) if k in PATH_PARAMETERS and v is not None else v
+                  for k, v in {'out': out, **parameters}.items()}
     src = experiments_dir()/f'{name}.ipynb'
     if not src.exists(): raise FileNotFoundError(f"no experiment notebook {src}")
     dst = out/f'{name}.ipynb'
-    pm.execute_notebook(str(src), str(dst), parameters={'out': str(out), **parameters}, cwd=str(out), progress_bar=False,
-                        log_output=True, kernel_name='python3', language='python')
+    old = {k: os.environ.get(k) for k in ('PYTHONWARNINGS', 'HF_HUB_DISABLE_PROGRESS_BARS')}   # the kernel inherits our env
+    os.environ['PYTHONWARNINGS'] = ','.join(filter(None, [old['PYTHONWARNINGS'], 'ignore:IProgress not found']))
+    os.environ.setdefault('HF_HUB_DISABLE_PROGRESS_BARS', '1')   # transformers' 'Loading weights' bars: noise in a log
+    try:
+        pm.execute_notebook(str(src), str(dst), parameters=parameters, cwd=str(out), progress_bar=False, log_output=False,
+                            stdout_file=sys.stdout, stderr_file=sys.stderr, kernel_name='python3', language='python',
+                            extra_arguments=['--IPKernelApp.log_level=ERROR'])
+    finally:
+        for k, v in old.items():
+            if v is None: os.environ.pop(k, None)
+            else: os.environ[k] = v
     return dst

@@ -65,10 +65,10 @@ def fail_at_k(problems: list[Problem], generator, settings: FilterSettings = Fil
     done = {r['key']: FilterResult(**r) for r in (read_jsonl(cache) if cache.exists() else [])}
     verifier = get_verifier(settings.verifier)
     todo = [p for p in problems if _problem_key(p) not in done]
-    try:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=len(problems), initial=len(problems) - len(todo), desc='fail@k', disable=not progress)
-    except ImportError: bar = None
+    from soar.utils import Progress   # plain lines with an ETA, also every 30 s while a problem is sampled (papermill-friendly)
+    failed = sum(done[k].failed_all for k in {_problem_key(p) for p in problems} if k in done)
+    bar = Progress(len(problems), f'fail@{settings.k}', 'problems', initial=len(problems) - len(todo), enabled=progress,
+                   postfix=dict(failed_all=failed))
     state = {}   # key -> [samples, successes, round]
     queue, active, finished_now = list(todo), [], 0
     while queue or active:
@@ -89,11 +89,11 @@ def fail_at_k(problems: list[Problem], generator, settings: FilterSettings = Fil
             if st[0] >= settings.k or (settings.early_stop and st[1] > 0):
                 r = FilterResult(id=p.id, key=key, samples=st[0], successes=st[1])
                 write_jsonl(cache, [asdict(r)], append=True); done[key] = r; finished_now += 1
-                if bar is not None: bar.update(1)
+                bar.update(1, failed_all=bar.postfix['failed_all'] + r.failed_all)
             else: still.append(p)
         active = still
         if stop_after is not None and finished_now >= stop_after: break   # for tests: simulate a crash
-    if bar is not None: bar.close()
+    bar.close()
     return [done[_problem_key(p)] for p in problems if _problem_key(p) in done]
 
 # %% ../nbs/21_filtering.ipynb #5b102ae1

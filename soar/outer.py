@@ -254,13 +254,13 @@ class SoarRun:
 
     def run(self, steps: int | None = None) -> list[dict]:
         "Run outer steps until `cfg.outer_steps` (or `steps` more); returns this call's metric rows."
-        from tqdm.auto import tqdm
+        from soar.utils import Progress   # plain lines with an ETA, also every 30 s during a step (papermill-friendly)
         end = self.cfg.outer_steps if steps is None else min(self.cfg.outer_steps, self.step + steps)
         rows = []
-        bar = tqdm(total=self.cfg.outer_steps, initial=self.step, desc='SOAR outer steps', disable=not self.progress)
+        bar = Progress(self.cfg.outer_steps, 'SOAR outer steps', initial=self.step, enabled=self.progress)
         while self.step < end:
-            row = self.outer_step(); rows.append(row); bar.update(1)
-            bar.set_postfix(reward=f"{row['reward']:+.3f}", promotions=row['n_promotions'], accept=f"{row['acceptance']:.2f}")
+            row = self.outer_step(); rows.append(row)
+            bar.update(1, reward=f"{row['reward']:+.3f}", promotions=row['n_promotions'], accept=f"{row['acceptance']:.2f}")
         bar.close()
         if self.step >= self.cfg.outer_steps: save_policy(self.teacher, self.out/'teacher')
         return rows

@@ -285,7 +285,9 @@ def _env() -> dict:
 
 def run_parallel(cmds: list[tuple[list[str], Path]], jobs: int, progress: bool = False, poll: float = 0.5) -> None:
     "Run `(argv, log file)` commands, at most `jobs` at a time; after all ended, raise if any failed (naming its log)."
+    from soar.utils import Progress   # a line with an ETA at least every 30 s while jobs run (their output is in their logs)
     queue, running, failed = list(cmds), [], []
+    bar = Progress(len(cmds), 'jobs', enabled=progress)
     while queue or running:
         while queue and len(running) < jobs:
             cmd, log = queue.pop(0); log.parent.mkdir(parents=True, exist_ok=True)
@@ -298,6 +300,8 @@ def run_parallel(cmds: list[tuple[list[str], Path]], jobs: int, progress: bool =
             running.remove(item); f.close()
             if p.returncode: failed.append(log)
             if progress: print(f"  {'FAILED' if p.returncode else 'finished'}: {log.stem}", flush=True)
+            bar.update(1)
+    bar.close()
     if failed:
         tail = failed[0].read_text()[-2000:]
         raise RuntimeError(f"{len(failed)} job(s) failed; see {', '.join(map(str, failed))}. Last lines of the first:\n{tail}")

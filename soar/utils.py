@@ -9,8 +9,9 @@ from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['data_dir', 'cache_dir', 'config_hash', 'atomic_write_bytes', 'atomic_write_text', 'atomic_write_json', 'read_jsonl',
-           'write_jsonl', 'derive_seed', 'seed_everything']
+__all__ = ['data_dir', 'fixture_data_dir', 'data_or_fixtures', 'cache_dir', 'config_hash', 'atomic_write_bytes',
+           'atomic_write_text', 'atomic_write_json', 'read_jsonl', 'write_jsonl', 'derive_seed', 'seed_everything',
+           'Progress']
 
 # %% ../nbs/00_utils.ipynb #c95aabef
 _DATA_MARKER = 'math_test.jsonl'
@@ -31,6 +32,24 @@ def data_dir(required: bool = True) -> Path | None:
         raise FileNotFoundError("No benchmark data found: set SOAR_DATA_DIR to a folder holding math_test.jsonl, "
                                 "harp.jsonl and olympiadbench_math_en_text.jsonl, or pass data_dir=")
     return None
+
+def fixture_data_dir() -> Path | None:
+    "The invented benchmark-shaped fixtures committed with the tests (`tests/fixtures/data` of a checkout), or None."
+    starts = [Path.cwd().resolve()] + ([Path(__file__).resolve().parent] if '__file__' in globals() else [])
+    for start in starts:
+        for d in [start, *start.parents]:
+            if (d/'tests'/'fixtures'/'data'/_DATA_MARKER).exists(): return d/'tests'/'fixtures'/'data'
+    return None
+
+def data_or_fixtures(verbose: bool = True) -> tuple[Path, bool]:
+    "For tests: `(folder, real)`: the real benchmark data if `data_dir()` finds it, else the fixtures (`real=False`)."
+    d = data_dir(required=False)
+    if d is not None: return d, True
+    f = fixture_data_dir()
+    if f is None: data_dir()                                   # neither: raise data_dir's own error
+    if verbose: print(f"no benchmark data found (SOAR_DATA_DIR unset, no shared/data above): using the fixtures in {f}")
+    return f, False
+
 
 # %% ../nbs/00_utils.ipynb #54586222
 def cache_dir(*parts: str) -> Path:
@@ -106,3 +125,55 @@ def seed_everything(seed: int) -> None:
     import torch
     random.seed(seed); np.random.seed(seed); torch.manual_seed(seed)
     if torch.cuda.is_available(): torch.cuda.manual_seed_all(seed)
+
+# %% ../nbs/00_utils.ipynb #6a3dacde
+import sys, threading, time, weakref
+
+def _hms(s: float) -> str:
+    s = int(round(s)); return f"{s // 3600}h{s % 3600 // 60:02d}m" if s >= 3600 else (f"{s // 60}m{s % 60:02d}s" if s >= 60 else f"{s}s")
+
+class Progress:
+    "Plain progress lines with elapsed time and ETA, printed at most every `every` s (and at least that often)."
+    def __init__(self, total: int, desc: str, unit: str = '', initial: int = 0, every: float = 30.0, enabled: bool = True, file=None,
+                 postfix: dict | None = None):
+        self.total, self.desc, self.unit, self.done, self.every, self.enabled = total, desc, unit, initial, every, enabled
+        self.file, self.postfix, self._start_done = file, dict(postfix or {}), initial
+        self.t0 = self._last = time.monotonic()
+        self._stop, self._lock, self._thread = threading.Event(), threading.Lock(), None
+        if enabled:
+            self._print()
+            if every and every > 0: self._thread = threading.Thread(target=Progress._beat, args=(weakref.ref(self), self._stop, every), daemon=True); self._thread.start()
+
+    def line(self) -> str:
+        "The current status line."
+        el = time.monotonic() - self.t0; new = self.done - self._start_done
+        pct = f" ({100 * self.done / self.total:.0f}%)" if self.total else ''
+        eta = _hms((self.total - self.done) * el / new) if new > 0 and self.total else '?'
+        post = ''.join(f", {k}={v}" for k, v in self.postfix.items())
+        return f"{self.desc}: {self.done}/{self.total}{' ' + self.unit if self.unit else ''}{pct}{post} · {_hms(el)} elapsed · ETA {eta}"
+
+    def _print(self):
+        with self._lock:
+            print(self.line(), file=self.file or sys.stdout, flush=True); self._last = time.monotonic()
+
+    @staticmethod
+    def _beat(ref, stop, every):
+        # holds only a weak reference: if the work dies with an exception and its Progress is dropped, the beat stops too
+        while not stop.wait(min(1.0, every)):
+            self = ref()
+            if self is None: return
+            if time.monotonic() - self._last >= self.every: self._print()
+            del self
+
+    def update(self, n: int = 1, **postfix):
+        "Count `n` finished units; print if `every` seconds passed since the last line (or all are done)."
+        self.done += n; self.postfix.update(postfix)
+        if self.enabled and (self.done >= self.total or time.monotonic() - self._last >= self.every): self._print()
+
+    def close(self):
+        "Stop the heartbeat (the last line was printed by the update that finished the work)."
+        self._stop.set()
+        if self._thread is not None: self._thread.join(timeout=2)
+
+    def __enter__(self): return self
+    def __exit__(self, *exc): self.close()

@@ -103,11 +103,23 @@ def _assert_selfcheck(rep):
     assert not unknown, unknown
 
 
+@pytest.mark.data
 def test_selfcheck_all():
     "All 10,454 gold answers of the three benchmark files (~1.5 min on 2 shared cores, a fork pool of 2)."
     items = all_answers()
     assert len(items) == 10454
     _assert_selfcheck(run_selfcheck(items))
+
+
+def test_selfcheck_fixtures():
+    "The same self-check on the invented fixtures of tests/fixtures/data (runs anywhere, a few seconds)."
+    from soar.utils import fixture_data_dir
+    d = fixture_data_dir()
+    items = [(f, r['id'], r['answer']) for f in FILES for r in read_jsonl(d / f)]
+    assert len(items) >= 3 * 30
+    rep = run_selfcheck(items)
+    _assert_selfcheck(rep)
+    assert rep['n_fail']['perturbed_reward'] == 0 and rep['n_fail']['parsable'] == 0     # invented answers are all plain math
 
 
 # --- threads, processes, timeouts -------------------------------------------------------------------------------
