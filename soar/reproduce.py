@@ -696,11 +696,15 @@ def verdict(res, a: str = 'SOAR-PQ', b: str = 'Hard-Only', ks=(1, 32), skipped: 
     if kmax is None: return f"{a} and {b} share no pass@k column."
     d = kmax; spread = max(x for x in (d['sd_a'], d['sd_b'], 0.0) if np.isfinite(x))
     sig = np.isfinite(d['paired_se']) and d['paired_mean'] > 2 * d['paired_se'] and d['n_positive'] >= 0.8 * d['n_seeds']
-    if d['diff'] > 0 and sig: w = f"**{a} beat {b}** on {world} (paired difference above twice its standard error, ahead in {d['n_positive']} of {d['n_seeds']} seeds)"
-    elif d['diff'] > 0: w = f"**{a} was ahead of {b} on {world}, but not clearly** (paired difference within twice its standard error, or ahead in only {d['n_positive']} of {d['n_seeds']} seeds)"
+    why = ''
+    if d['diff'] > 0 and sig:
+        w = f"**{a} beat {b}** on {world}"; why = f" (paired difference above twice its standard error, ahead in {d['n_positive']} of {d['n_seeds']} seeds)"
+    elif d['diff'] > 0:
+        w = f"**{a} was ahead of {b} on {world}, but not clearly**"
+        why = f" (paired difference within twice its standard error, or ahead in only {d['n_positive']} of {d['n_seeds']} seeds)"
     elif d['diff'] == 0: w = f"**{a} and {b} tied** on {world}"
     else: w = f"**{a} did not beat {b}** on {world}"
-    return f"{w} at pass@{d['k']}. " + '; '.join(parts) + '.'
+    return f"{w} at pass@{d['k']}{why}. " + '; '.join(parts) + '.'
 
 # %% ../nbs/26_reproduce.ipynb #0d4ec79a
 def diversity_table(div: dict, decimals: int = 1) -> pd.DataFrame:
