@@ -21,7 +21,7 @@ def _f(default, help: str, choices=None):
 
 @dataclass
 class SoarConfig:
-    "Every setting of a SOAR run (defaults: the paper's, SPEC.md)."
+    "Every setting of a SOAR run (defaults: the paper's, see docs/paper-notes.md)."
     # --- the world: model, data, grading
     model: str = _f('meta-llama/Llama-3.2-3B-Instruct', "base model: 'toy', 'smollm2', a local directory or a hub id")
     backend: str = _f('transformers', 'generation backend', ('transformers', 'vllm'))

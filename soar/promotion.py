@@ -41,7 +41,7 @@ def median_student(Rkj, which: str = 'lower') -> int:
 # %% ../nbs/23_promotion.ipynb #830993cc
 @dataclass
 class PromotionConfig:
-    "The promotion rule's settings (SPEC.md defaults)."
+    "The promotion rule's settings (the paper's defaults)."
     tau: float = 0.01                      # threshold on the rolling mean reward
     window: int = 3                        # m, steps in the rolling mean
     window_after_promotion: str = 'reset'  # 'reset' | 'keep'

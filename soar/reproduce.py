@@ -577,7 +577,7 @@ def analysis_stage(out, progress: bool = False) -> dict:
     return info
 
 # %% ../nbs/26_reproduce.ipynb #8a800f6a
-PAPER_PASS_AT_K = {   # SPEC.md "Headline results" (pass@1/4/8/16/32, %, fail@128 test sets); None: not reported
+PAPER_PASS_AT_K = {   # the paper's headline results (pass@1/4/8/16/32, %, fail@128 test sets); None: not reported
     'Base model': dict(MATH=(0.3, 1.0, 2.0, 3.9, 7.5), HARP=(0.2, 0.9, 1.7, 3.4, 6.4)),
     'Hard-Only': dict(MATH=(0.5, 1.7, 3.2, 5.7, 9.6), HARP=(0.4, 1.4, 2.6, 4.7, 8.2)),
     'Hard-Only (group ×4)': dict(MATH=(1.4, 3.9, 6.1, 8.9, 12.4), HARP=None),
@@ -636,7 +636,7 @@ def _fmt(m, sd, decimals=1) -> str:
     return f"{m:.{decimals}f}" if sd is None or not np.isfinite(sd) else f"{m:.{decimals}f} ± {sd:.{decimals}f}"
 
 def results_table(res, decimals: int = 1, paper: bool = True, notes: dict | None = None) -> pd.DataFrame:
-    "SPEC.md's layout: one row per method, our pass@1/4/8/16/32 (mean ± SD over seeds, %) beside the paper's MATH and HARP, and a note where a row differs from the paper's."
+    "The paper's layout: one row per method, our pass@1/4/8/16/32 (mean ± SD over seeds, %) beside the paper's MATH and HARP, and a note where a row differs from the paper's."
     st = method_stats(res); rows = {}; notes = notes or {}
     for m in order_methods(st):
         s = st[m]; ks = list(s['mean'])
@@ -935,5 +935,5 @@ def reproduce_help() -> str:
               f"cost: toy, 3 seeds, 2 jobs: measured 31 min on a quiet 2-core CPU from an empty cache with judge=smollm2 (26 without it);",
               f"  the estimate from unit costs (soar.reproduce.toy_estimate) says {e['total'] / 60:.0f} min + 3 min for the toy model. Busy: without OOD, 34.5 min while a CI run shared the CPU.",
               f"      paper, 3 seeds: about {g['low']:,.0f}-{g['high']:,.0f} H100-hours: 6 SOAR runs at 4 nodes x 8 H100 x 48-60 h",
-              '  each (SPEC.md; paper B.9) and 21 fresh students at about 96 GPU-hours each (1 node x 12 h).']
+              '  each (paper B.9) and 21 fresh students at about 96 GPU-hours each (1 node x 12 h).']
     return '\n'.join(lines)
