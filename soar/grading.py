@@ -210,8 +210,9 @@ def mv_parsable(ans: str, normalize: bool = True) -> bool:
     except Exception: return False
 
 # %% ../nbs/02_grading.ipynb #a1c95cfe
-_S2_DPS, _S2_RTOL = 30, 1e-9          # digits of evaluation; relative tolerance of numeric equality
-_S2_POINTS = (1.37, 2.71, 0.59, 3.83, -1.29, -2.47)   # substitutions for free symbols (4 positive, 2 negative)
+_S2_DPS = 60                             # digits of evaluation
+_S2_RTOL_EXACT, _S2_RTOL_FLOAT = 1e-40, 1e-9   # relative tolerance: exact inputs / inputs with a float
+_S2_POINTS = ('137/100', '271/100', '59/100', '383/100', '-129/100', '-247/100')   # exact values for free symbols
 _SCI_E_RE = re.compile(r'(?<![\w.\\])(\d+(?:\.\d+)?|\.\d+)[eE]([+-]?\d{1,4})(?![\w.])')
 _DEC_RE = re.compile(r'(?<![\w.\\])(\d*)\.(\d{1,50})(?![\d.])')
 _NOT_ALGEBRAIC_RE = re.compile(r'%|\\%|[<>=]|\\(?:le|ge|leq|geq|neq|ne|in|cup|cap|setminus|to|infty|pm|mp|text|mbox|'
@@ -242,46 +243,50 @@ def _s2_items(e):
     if isinstance(e, sympy.FiniteSet): kind, xs = 'set', list(e.args)
     elif isinstance(e, (tuple, sympy.Tuple)): kind, xs = 'tuple', list(e)
     else: kind, xs = 'scalar', [e]
-    if not xs or not all(isinstance(x, sympy.Expr) and not isinstance(x, sympy.MatrixBase) for x in xs): return None
+    if not xs or not all(isinstance(x, sympy.Expr) and not getattr(x, 'is_Matrix', False) for x in xs): return None
     return kind, [x.subs({s: sympy.I for s in x.free_symbols if s.name == 'i'}) for x in xs]
 
-def _s2_value(e, subs):
-    "`e` evaluated to `_S2_DPS` digits at `subs` as an `mpmath.mpc`; None if it is not a finite number."
-    import sympy, mpmath
+def _s2_parts(e):
+    "(re, im) of `e` evaluated to `_S2_DPS` digits (SymPy's `evalf`, adaptive); None if it is not a finite number."
+    import sympy
     try:
-        v = sympy.N(e, _S2_DPS, subs=subs) if subs else sympy.N(e, _S2_DPS)
-        parts = [sympy.N(t, _S2_DPS) for t in v.as_real_imag()]
-        if not all(t.is_Number for t in parts): return None
-        with mpmath.workdps(_S2_DPS + 10):
-            c = mpmath.mpc(*[mpmath.mpf(sympy.Float(t, _S2_DPS)._mpf_) for t in parts])
-        return c if mpmath.isfinite(c) else None
+        parts = [sympy.N(t, _S2_DPS) for t in sympy.N(e, _S2_DPS).as_real_imag()]
+        return parts if all(t.is_Number and t.is_finite for t in parts) else None
     except Exception: return None
 
-def _s2_close(a, b) -> bool:
-    "Complex-aware relative equality: |a-b| <= rtol·max(|a|,|b|) (two zeros are equal)."
-    import mpmath
-    with mpmath.workdps(_S2_DPS + 10): return abs(a - b) <= _S2_RTOL * max(abs(a), abs(b))
+def _s2_zero(t) -> bool:
+    "`evalf` found no significant digit: exactly 0, or a float with no precision left (`0.e-190`)."
+    import sympy
+    return t == 0 or (isinstance(t, sympy.Float) and t._prec <= 1)
+
+def _s2_agree(a, b):
+    "(a == b numerically, both real); verdict None if either side is not a finite number. Complex-aware."
+    import sympy, mpmath
+    pa, pb, pd = _s2_parts(a), _s2_parts(b), _s2_parts(a - b)
+    if pa is None or pb is None or pd is None: return None, False
+    real = _s2_zero(pa[1]) and _s2_zero(pb[1])
+    if all(_s2_zero(t) for t in pd): return True, real
+    rtol = _S2_RTOL_FLOAT if (a.atoms(sympy.Float) or b.atoms(sympy.Float)) else _S2_RTOL_EXACT
+    with mpmath.workdps(_S2_DPS + 10):
+        mag = lambda p: mpmath.hypot(*[mpmath.mpf(sympy.Float(t, _S2_DPS)._mpf_) for t in p])
+        return bool(mag(pd) <= rtol * max(mag(pa), mag(pb))), real
 
 def numeric_equal(a, b) -> bool:
-    "Two scalar SymPy expressions agree numerically: once if constant; else at the positive points of `_S2_POINTS` (and the negative ones too when neither side has a root)."
+    "Two scalar SymPy expressions agree numerically: once if constant; else at the positive points of `_S2_POINTS` (and the negative ones too, where both sides are real and neither has a root)."
+    import sympy
     names = lambda e: {s.name for s in e.free_symbols}
     if names(a) != names(b): return False
-    if not names(a):
-        va, vb = _s2_value(a, {}), _s2_value(b, {})
-        return va is not None and vb is not None and _s2_close(va, vb)
-    import sympy, mpmath
+    if not names(a): return _s2_agree(a, b)[0] is True
     syms = sorted(names(a))
     roots = any(p.exp.is_integer is not True for e in (a, b) for p in e.atoms(sympy.Pow))
     checked = 0
     for k in range(len(_S2_POINTS)):
-        vals = {n: sympy.Float(_S2_POINTS[(k + j) % len(_S2_POINTS)] + 0.113 * j, _S2_DPS) for j, n in enumerate(syms)}
-        va = _s2_value(a, {s: vals[s.name] for s in a.free_symbols})
-        vb = _s2_value(b, {s: vals[s.name] for s in b.free_symbols})
+        vals = {n: sympy.Rational(_S2_POINTS[(k + j) % len(_S2_POINTS)]) + sympy.Rational(113 * j, 1000) for j, n in enumerate(syms)}
+        ok, real = _s2_agree(a.xreplace({s: vals[s.name] for s in a.free_symbols}), b.xreplace({s: vals[s.name] for s in b.free_symbols}))
         if all(v > 0 for v in vals.values()):
-            if va is None or vb is None or not _s2_close(va, vb): return False
+            if ok is not True: return False
             checked += 1
-        elif not roots and va is not None and vb is not None and va.imag == 0 and vb.imag == 0:
-            if not _s2_close(va, vb): return False      # |x| is not x: without roots, negative points must agree too
+        elif not roots and real and ok is False: return False   # |x| is not x: without roots, real negative points agree too
     return checked >= 3
 
 def stage2_equiv(pred: str, gold: str) -> bool:
