@@ -12,8 +12,9 @@ from multiprocessing.connection import Connection
 # %% auto #0
 __all__ = ['MAX_ANSWER_LEN', 'MAX_DIGITS', 'WORKER_CPU_LIMIT', 'REWARD_CORRECT', 'REWARD_CONTAINS', 'REWARD_BOXED',
            'REWARD_NO_BOX', 'extract_boxed', 'normalize_answer', 'is_pathological', 'mv_equiv', 'mv_parsable',
-           'WorkerStartError', 'GradingWorker', 'shutdown_worker', 'Verifier', 'MathVerifier', 'IntegerVerifier',
-           'get_verifier', 'is_equiv', 'is_parsable', 'math_reward', 'is_correct']
+           'stage2_latex', 'looks_algebraic', 'numeric_equal', 'stage2_equiv', 'grade_equiv', 'WorkerStartError',
+           'GradingWorker', 'shutdown_worker', 'Verifier', 'MathVerifier', 'IntegerVerifier', 'get_verifier',
+           'is_equiv', 'is_parsable', 'math_reward', 'is_correct']
 
 # %% ../nbs/02_grading.ipynb #7a40112d
 _BOX_RE = re.compile(r'\\(?:boxed|fbox)(?![A-Za-z])')
@@ -60,6 +61,7 @@ _SPACING_RE = re.compile(r'\\[hv]space\*?\s*\{[^{}]*\}')
 _SIZE_RE = re.compile(r'\\(?:big|Big|bigg|Bigg)[lrm]?(?![A-Za-z])')
 _THOUSANDS_BANG_RE = re.compile(r'(\d)\s*,\s*\\!\s*(?=\d{3}(?!\d))')
 _BRACED_THOUSANDS_RE = re.compile(r'\{(\d{1,3}(?:,\d{3})+)\}')
+_SPACED_THOUSANDS_RE = re.compile(r'(?<![\d.])\d{1,3}(?:\s*(?:\\[,;: ]|\\thinspace(?![A-Za-z])|~)\s*\d{3})+(?!\d)')
 _FRAC_RE = re.compile(r'\\[dt]?frac(?![A-Za-z])')
 _MIXED_RE = re.compile(r'(?<![\w^_.\\}])(\d{1,9})\s*\\[dt]?frac\{\s*(\d{1,9})\s*\}\{\s*(\d{1,9})\s*\}')
 
@@ -95,6 +97,7 @@ def normalize_answer(s: str) -> str:
     s = _SIZE_RE.sub('', s)
     s = s.replace('{-}', '-')
     s = _THOUSANDS_BANG_RE.sub(r'\1', s)
+    s = _SPACED_THOUSANDS_RE.sub(lambda m: re.sub(r'\D', '', m.group(0)), s)
     s = _BRACED_THOUSANDS_RE.sub(lambda m: '{' + m.group(1).replace(',', '') + '}', s)
     if 'frac' in s:
         s = _brace_frac_args(s)
@@ -206,6 +209,107 @@ def mv_parsable(ans: str, normalize: bool = True) -> bool:
     try: return any(not isinstance(x, str) for x in _mv_parse(ans, normalize))
     except Exception: return False
 
+# %% ../nbs/02_grading.ipynb #a1c95cfe
+_S2_DPS = 60                             # digits of evaluation
+_S2_RTOL_EXACT, _S2_RTOL_FLOAT = 1e-40, 1e-9   # relative tolerance: exact inputs / inputs with a float
+_S2_POINTS = ('137/100', '271/100', '59/100', '383/100', '-129/100', '-247/100')   # exact values for free symbols
+_SCI_E_RE = re.compile(r'(?<![\w.\\])(\d+(?:\.\d+)?|\.\d+)[eE]([+-]?\d{1,4})(?![\w.])')
+_DEC_RE = re.compile(r'(?<![\w.\\])(\d*)\.(\d{1,50})(?![\d.])')
+_NOT_ALGEBRAIC_RE = re.compile(r'%|\\%|[<>=]|\\(?:le|ge|leq|geq|neq|ne|in|cup|cap|setminus|to|infty|pm|mp|text|mbox|'
+                               r'mathrm|operatorname|begin|matrix|emptyset|varnothing)(?![A-Za-z])')
+
+def stage2_latex(s: str) -> str:
+    "The second stage's rewriting: `normalize_answer`, then `1.2e3` -> `1.2\\times10^{3}` and decimals -> exact fractions."
+    s = normalize_answer(s)
+    s = _SCI_E_RE.sub(lambda m: r'%s\times10^{%s}' % (m[1], m[2]), s)
+    return _DEC_RE.sub(lambda m: r'{\frac{%d}{%d}}' % (int(m[1] + m[2]), 10 ** len(m[2])), s)
+
+def looks_algebraic(s: str) -> bool:
+    "Cheap gate of the second stage: no prose, no relation, set operation, percent, text, matrix or infinity."
+    return not _has_prose(s) and not _NOT_ALGEBRAIC_RE.search(s) and len(s) <= MAX_ANSWER_LEN
+
+@functools.lru_cache(maxsize=4096)
+def _s2_parse(ans: str):
+    "Parse with Math-Verify's LaTeX path only (latex2sympy; never `parse_expr`/`eval`): the first SymPy object or None."
+    mv, _ = _mv()
+    from math_verify import LatexExtractionConfig
+    res = mv.parse('\\boxed{' + stage2_latex(ans) + '}', extraction_config=[LatexExtractionConfig(boxed_match_priority=0)],
+                   parsing_timeout=None)
+    return next((x for x in res if not isinstance(x, str)), None)
+
+def _s2_items(e):
+    "('scalar'|'tuple'|'set', [scalar expressions]) with the symbol `i` read as the imaginary unit; None otherwise."
+    import sympy
+    if isinstance(e, sympy.FiniteSet): kind, xs = 'set', list(e.args)
+    elif isinstance(e, (tuple, sympy.Tuple)): kind, xs = 'tuple', list(e)
+    else: kind, xs = 'scalar', [e]
+    if not xs or not all(isinstance(x, sympy.Expr) and not getattr(x, 'is_Matrix', False) for x in xs): return None
+    return kind, [x.subs({s: sympy.I for s in x.free_symbols if s.name == 'i'}) for x in xs]
+
+def _s2_parts(e):
+    "(re, im) of `e` evaluated to `_S2_DPS` digits (SymPy's `evalf`, adaptive); None if it is not a finite number."
+    import sympy
+    try:
+        parts = [sympy.N(t, _S2_DPS) for t in sympy.N(e, _S2_DPS).as_real_imag()]
+        return parts if all(t.is_Number and t.is_finite for t in parts) else None
+    except Exception: return None
+
+def _s2_zero(t) -> bool:
+    "`evalf` found no significant digit: exactly 0, or a float with no precision left (`0.e-190`)."
+    import sympy
+    return t == 0 or (isinstance(t, sympy.Float) and t._prec <= 1)
+
+def _s2_agree(a, b):
+    "(a == b numerically, both real); verdict None if either side is not a finite number. Complex-aware."
+    import sympy, mpmath
+    pa, pb, pd = _s2_parts(a), _s2_parts(b), _s2_parts(a - b)
+    if pa is None or pb is None or pd is None: return None, False
+    real = _s2_zero(pa[1]) and _s2_zero(pb[1])
+    if all(_s2_zero(t) for t in pd): return True, real
+    rtol = _S2_RTOL_FLOAT if (a.atoms(sympy.Float) or b.atoms(sympy.Float)) else _S2_RTOL_EXACT
+    with mpmath.workdps(_S2_DPS + 10):
+        mag = lambda p: mpmath.hypot(*[mpmath.mpf(sympy.Float(t, _S2_DPS)._mpf_) for t in p])
+        return bool(mag(pd) <= rtol * max(mag(pa), mag(pb))), real
+
+def numeric_equal(a, b) -> bool:
+    "Two scalar SymPy expressions agree numerically: once if constant; else at the positive points of `_S2_POINTS` (and the negative ones too, where both sides are real and neither has a root)."
+    import sympy
+    names = lambda e: {s.name for s in e.free_symbols}
+    if names(a) != names(b): return False
+    if not names(a): return _s2_agree(a, b)[0] is True
+    syms = sorted(names(a))
+    roots = any(p.exp.is_integer is not True for e in (a, b) for p in e.atoms(sympy.Pow))
+    checked = 0
+    for k in range(len(_S2_POINTS)):
+        vals = {n: sympy.Rational(_S2_POINTS[(k + j) % len(_S2_POINTS)]) + sympy.Rational(113 * j, 1000) for j, n in enumerate(syms)}
+        ok, real = _s2_agree(a.xreplace({s: vals[s.name] for s in a.free_symbols}), b.xreplace({s: vals[s.name] for s in b.free_symbols}))
+        if all(v > 0 for v in vals.values()):
+            if ok is not True: return False
+            checked += 1
+        elif not roots and real and ok is False: return False   # |x| is not x: without roots, real negative points agree too
+    return checked >= 3
+
+def stage2_equiv(pred: str, gold: str) -> bool:
+    "The second stage: both answers rewritten, parsed by latex2sympy, then compared numerically (scalars, tuples in order, sets as sets)."
+    if not (looks_algebraic(pred) and looks_algebraic(gold)): return False
+    try:
+        P, G = _s2_items(_s2_parse(pred)), _s2_items(_s2_parse(gold))
+        if P is None or G is None or P[0] != G[0] or len(P[1]) != len(G[1]): return False
+        if P[0] != 'set': return all(numeric_equal(p, g) for p, g in zip(P[1], G[1]))
+        left = list(P[1])                                 # sets: a matching, greedy (elements of a set are distinct)
+        for g in G[1]:
+            j = next((j for j, p in enumerate(left) if numeric_equal(p, g)), None)
+            if j is None: return False
+            left.pop(j)
+        return True
+    except Exception: return False
+
+def grade_equiv(pred: str, gold: str, normalize: bool = True, stage2: bool = True) -> bool:
+    "What the worker runs for `is_equiv`: Math-Verify (`mv_equiv`), and only if it says no, the second stage."
+    if mv_equiv(pred, gold, normalize): return True
+    return bool(stage2) and stage2_equiv(pred, gold)
+
+
 # %% ../nbs/02_grading.ipynb #9e2e4337
 WORKER_CPU_LIMIT = 300     # CPU seconds one request may use before the kernel kills the worker (SIGXCPU)
 
@@ -229,7 +333,7 @@ def _worker_main(fd_in: int, fd_out: int, mem_limit: int = 4 << 30, parent: int 
             resource.setrlimit(resource.RLIMIT_AS, (mem_limit, hard))
     except Exception: pass
     cin, cout = Connection(fd_in, writable=False), Connection(fd_out, readable=False)
-    ops = {'equiv': mv_equiv, 'parsable': mv_parsable, 'sleep': time.sleep, 'pid': os.getpid}
+    ops = {'equiv': grade_equiv, 'parsable': mv_parsable, 'sleep': time.sleep, 'pid': os.getpid}
     _mv(); _mv_parse('1')                                        # warm up imports and parser tables
     cout.send('ready')
     while True:
@@ -353,13 +457,14 @@ class MathVerifier:
     "Math-Verify equivalence (gold parsed as gold) with normalisation, screens, fast paths, worker timeout, LRU cache."
     name = 'math'
     def __init__(self, timeout: float = 5.0, cache_size: int = 1 << 16, normalize: bool = True,
-                 max_len: int = MAX_ANSWER_LEN, screen: bool = True, fast_paths: bool = True):
+                 max_len: int = MAX_ANSWER_LEN, screen: bool = True, fast_paths: bool = True, stage2: bool = True):
         self.timeout, self.normalize, self.max_len, self.screen, self.fast_paths = timeout, normalize, max_len, screen, fast_paths
+        self.stage2 = stage2
         self._equiv = functools.lru_cache(maxsize=cache_size)(self._equiv_uncached) if cache_size else self._equiv_uncached
         self._parsable = functools.lru_cache(maxsize=cache_size)(self._parsable_uncached) if cache_size else self._parsable_uncached
         self.counts = dict(fast=0, screened=0, worker=0)
 
-    def __repr__(self): return f"MathVerifier(timeout={self.timeout}, normalize={self.normalize})"
+    def __repr__(self): return f"MathVerifier(timeout={self.timeout}, normalize={self.normalize}, stage2={self.stage2})"
 
     def _equiv_uncached(self, pred: str, gold: str) -> bool:
         if self.fast_paths:
@@ -370,7 +475,7 @@ class MathVerifier:
                             or not _balanced(pred)):
             self.counts['screened'] += 1; return False
         self.counts['worker'] += 1
-        return bool(_WORKER.call('equiv', (pred, gold, self.normalize), self.timeout, default=False))
+        return bool(_WORKER.call('equiv', (pred, gold, self.normalize, self.stage2), self.timeout, default=False))
 
     def _parsable_uncached(self, ans: str) -> bool:
         if self.fast_paths and _int_or_none(ans) is not None: return True

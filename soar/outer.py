@@ -18,8 +18,9 @@ from .policy import encode_prompt
 from .inner import InnerSettings, InnerTask, derive_seed, greedy_accuracy, make_executor, intrinsic_rewards
 
 # %% auto #0
-__all__ = ['TeacherCollapse', 'sample_parsable', 'sample_teacher', 'partition', 'save_policy', 'teacher_checkpoint_dir',
-           'teacher_checkpoint', 'SoarRun']
+__all__ = ['CKPT_FORMAT', 'TeacherCollapse', 'sample_parsable', 'sample_teacher', 'partition', 'save_policy', 'CheckpointError',
+           'write_safetensors', 'write_checkpoint', 'commit_checkpoint', 'read_checkpoint', 'load_latest_checkpoint',
+           'teacher_checkpoint_dir', 'teacher_checkpoint', 'SoarRun']
 
 # %% ../nbs/24_outer.ipynb #d5c24bd3
 class TeacherCollapse(RuntimeError):
@@ -84,6 +85,149 @@ def save_policy(policy, path) -> Path:
     os.replace(tmp, path)
     return path
 
+# %% ../nbs/24_outer.ipynb #bf5ff7bb
+import hashlib, struct, tempfile, warnings
+from .utils import atomic_write_text
+
+CKPT_FORMAT = 'soar-checkpoint-v2'      # weights.safetensors + state.json in checkpoint/step-NNNNNN/, latest.json points at one
+_ST_DTYPES = {torch.float64: 'F64', torch.float32: 'F32', torch.float16: 'F16', torch.bfloat16: 'BF16', torch.int64: 'I64',
+              torch.int32: 'I32', torch.int16: 'I16', torch.int8: 'I8', torch.uint8: 'U8', torch.bool: 'BOOL'}
+
+class CheckpointError(RuntimeError):
+    "A checkpoint that cannot be loaded (missing, truncated, corrupted, old format); the message names the file."
+
+def _write_chunk(f, b):
+    "One write of the checkpoint writer (a seam for the full-disk test)."
+    f.write(b)
+
+def write_safetensors(tensors: dict, path, chunk: int = 64 << 20) -> str:
+    "Stream `{name: tensor}` into a safetensors file at `path`, one tensor (and chunk) at a time; returns its sha256."
+    items = sorted(tensors.items())
+    header, off = {}, 0
+    for k, t in items:
+        if t.dtype not in _ST_DTYPES: raise TypeError(f"{path}: tensor {k!r} has dtype {t.dtype}, which safetensors cannot hold here")
+        n = t.numel() * t.element_size()
+        header[k] = dict(dtype=_ST_DTYPES[t.dtype], shape=list(t.shape), data_offsets=[off, off + n]); off += n
+    h = json.dumps(header, separators=(',', ':')).encode()
+    h += b' ' * (-len(h) % 8)                                   # the data starts 8-byte aligned, as safetensors writes it
+    sha = hashlib.sha256()
+    with open(path, 'wb') as f:
+        for b in (struct.pack('<Q', len(h)), h): _write_chunk(f, b); sha.update(b)
+        for k, t in items:
+            buf = memoryview(t.detach().to('cpu').contiguous().reshape(-1).view(torch.uint8).numpy())   # no copy on CPU
+            for i in range(0, len(buf), chunk): _write_chunk(f, buf[i:i + chunk]); sha.update(buf[i:i + chunk])
+        f.flush(); os.fsync(f.fileno())
+    return sha.hexdigest()
+
+def _encode(x, tensors: dict, key: str):
+    "JSON form of a state: tensors go to `tensors[key]` (a reference, no copy); tuples, int-keyed dicts and arrays are tagged."
+    if isinstance(x, torch.Tensor): tensors[key] = x; return {'__tensor__': key}
+    if isinstance(x, np.ndarray): return {'__ndarray__': x.tolist(), 'dtype': str(x.dtype)}
+    if isinstance(x, (bool, int, float, str)) or x is None: return x
+    if isinstance(x, np.generic): return x.item()
+    if isinstance(x, tuple): return {'__tuple__': [_encode(v, tensors, f'{key}.{i}') for i, v in enumerate(x)]}
+    if isinstance(x, list): return [_encode(v, tensors, f'{key}.{i}') for i, v in enumerate(x)]
+    if isinstance(x, dict):
+        if all(isinstance(k, str) and not k.startswith('__') for k in x):
+            return {k: _encode(v, tensors, f'{key}.{k}' if key else k) for k, v in x.items()}
+        return {'__items__': [[_encode(k, tensors, f'{key}.k{i}'), _encode(v, tensors, f'{key}.{k}')] for i, (k, v) in enumerate(x.items())]}
+    raise TypeError(f"checkpoint state at {key!r}: cannot store a {type(x).__name__} as JSON")
+
+def _decode(x, tensors: dict):
+    "Inverse of `_encode`."
+    if isinstance(x, list): return [_decode(v, tensors) for v in x]
+    if not isinstance(x, dict): return x
+    if '__tensor__' in x: return tensors[x['__tensor__']]
+    if '__ndarray__' in x: return np.array(x['__ndarray__'], dtype=x['dtype'])
+    if '__tuple__' in x: return tuple(_decode(v, tensors) for v in x['__tuple__'])
+    if '__items__' in x: return {_decode(k, tensors): _decode(v, tensors) for k, v in x['__items__']}
+    return {k: _decode(v, tensors) for k, v in x.items()}
+
+def _fsync_dir(d):
+    try:
+        fd = os.open(d, os.O_RDONLY)
+        try: os.fsync(fd)
+        finally: os.close(fd)
+    except OSError: pass
+
+def _step_dirs(root: Path) -> list[Path]:
+    "Complete-looking checkpoint directories `step-NNNNNN`, newest first."
+    return sorted((p for p in root.glob('step-*') if p.is_dir() and p.name[5:].isdigit()), key=lambda p: -int(p.name[5:]))
+
+def write_checkpoint(root, name: str, state: dict) -> Path:
+    "Write `state` to `root/name/` (weights.safetensors + state.json): built in a temp directory, renamed into place when complete. Not yet current: see `commit_checkpoint`."
+    root = Path(root); root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=root, prefix=f'.{name}.', suffix='.tmp'))
+    try:
+        tensors = {}
+        js = _encode(state, tensors, '')
+        wf = tmp/'weights.safetensors'
+        sha = write_safetensors(tensors, wf)
+        meta = dict(format=CKPT_FORMAT, weights=wf.name, weights_bytes=wf.stat().st_size, weights_sha256=sha, state=js)
+        atomic_write_text(tmp/'state.json', json.dumps(meta, indent=1))
+        _fsync_dir(tmp)
+        final = root/name
+        if final.exists(): shutil.rmtree(final)            # complete but never made current (a crash before the commit)
+        os.replace(tmp, final); _fsync_dir(root)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True); raise
+    return final
+
+def commit_checkpoint(root, name: str, keep: int = 2):
+    "Make `root/name` the current checkpoint (atomic rewrite of `root/latest.json`); keep it and the `keep`-1 previous ones, drop the rest."
+    root = Path(root)
+    atomic_write_json(root/'latest.json', dict(checkpoint=name, format=CKPT_FORMAT))
+    n = int(name[5:])
+    for i, old in enumerate([p for p in _step_dirs(root) if int(p.name[5:]) <= n]):
+        if i >= keep: shutil.rmtree(old, ignore_errors=True)
+    for old in [p for p in _step_dirs(root) if int(p.name[5:]) > n] + list(root.glob('.step-*.tmp')):
+        shutil.rmtree(old, ignore_errors=True)         # never made current / left by a crash mid-write
+
+def _sha256(path, chunk: int = 16 << 20) -> str:
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        while b := f.read(chunk): h.update(b)
+    return h.hexdigest()
+
+def read_checkpoint(path) -> dict:
+    "Load one checkpoint directory, checked (size, sha256, safetensors header); `CheckpointError` naming the file otherwise."
+    from safetensors.torch import load_file
+    path = Path(path); sj = path/'state.json'
+    try: meta = json.loads(sj.read_text())
+    except FileNotFoundError: raise CheckpointError(f"{sj}: missing (an incomplete checkpoint)") from None
+    except (ValueError, UnicodeDecodeError) as e: raise CheckpointError(f"{sj}: not valid JSON, truncated or corrupted ({e})") from None
+    if not isinstance(meta, dict) or meta.get('format') != CKPT_FORMAT:
+        raise CheckpointError(f"{sj}: not a {CKPT_FORMAT} checkpoint")
+    wf = path/meta['weights']
+    size = wf.stat().st_size if wf.exists() else None
+    if size != meta['weights_bytes']:
+        raise CheckpointError(f"{wf}: {'missing' if size is None else f'{size} bytes'}, expected {meta['weights_bytes']}: truncated or incomplete")
+    if _sha256(wf) != meta['weights_sha256']: raise CheckpointError(f"{wf}: sha256 differs from {sj}: corrupted")
+    try: tensors = load_file(wf)
+    except Exception as e: raise CheckpointError(f"{wf}: not a readable safetensors file ({e})") from None
+    return _decode(meta['state'], tensors)
+
+def load_latest_checkpoint(root):
+    "The newest checkpoint under `root` that loads: `(state, dir)`, or `(None, None)` if there is none. A damaged one is skipped with a warning naming its file; if all are damaged, `CheckpointError` lists them."
+    root = Path(root)
+    if (root/'state.pt').exists() and not (root/'latest.json').exists():
+        raise CheckpointError(f"{root/'state.pt'}: a checkpoint in the old pickle format, which cannot be loaded safely; start a new run")
+    if not (root/'latest.json').exists(): return None, None      # none was ever made current
+    cands = _step_dirs(root)
+    try:
+        cur = root/json.loads((root/'latest.json').read_text())['checkpoint']
+        cands = [cur] + [p for p in cands if int(p.name[5:]) < int(cur.name[5:])]
+    except (ValueError, KeyError, TypeError) as e:
+        warnings.warn(f"{root/'latest.json'}: unreadable ({e}); trying the checkpoint directories, newest first")
+    errors = []
+    for d in cands:
+        try: return read_checkpoint(d), d
+        except CheckpointError as e:
+            errors.append(str(e)); warnings.warn(f"checkpoint {d.name} skipped: {e}")
+    if errors: raise CheckpointError(f"no loadable checkpoint in {root}: " + '; '.join(errors))
+    return None, None
+
+
 # %% ../nbs/24_outer.ipynb #9ac032ae
 def teacher_checkpoint_dir(run_dir, step: int) -> Path:
     "Where `SoarRun` saves the teacher of outer step `step` (one of `teacher_save_steps`)."
@@ -142,30 +286,35 @@ class SoarRun:
         self.promo, self.step, self.low_streak = PromotionState(), 0, 0
         self.baseline = self.student.snapshot()
         self.teacher_prompt = format_teacher(cfg.prompts, self.teacher.tokenizer)
-        if resume and (self.out/'checkpoint'/'state.pt').exists(): self._load()
+        if resume: self._load()
         self._trim_metrics()
 
     # --- checkpointing
     def _ckpt(self) -> dict:
+        "The state to checkpoint; the teacher's weights are the live parameters (written out tensor by tensor, not copied)."
+        live = {n: p.detach() for n, p in self.teacher.trainable_parameters()}
         return dict(step=self.step, low_streak=self.low_streak, promotion=self.promo.to_dict(),
-                    teacher=self.teacher.snapshot(), teacher_opt=self.updater.opt.state_dict(),
+                    teacher=live, teacher_opt=self.updater.opt.state_dict(),
                     teacher_sched=self.updater.sched.state_dict(), updater_steps=self.updater.n_steps,
                     baseline=self.baseline, torch_rng=torch.get_rng_state(), np_rng=np.random.get_state(), py_rng=random.getstate())
 
-    def save_checkpoint(self):
-        "Write `checkpoint/state.pt` atomically (temp file + rename)."
-        import io
-        buf = io.BytesIO(); torch.save(self._ckpt(), buf)
-        atomic_write_bytes(self.out/'checkpoint'/'state.pt', buf.getvalue())
+    def save_checkpoint(self, commit: bool = True) -> Path:
+        "Write `checkpoint/step-NNNNNN/` (safetensors + JSON, atomically) and, if `commit`, make it the current checkpoint."
+        name = f'step-{self.step:06d}'
+        d = write_checkpoint(self.out/'checkpoint', name, self._ckpt())
+        if commit: commit_checkpoint(self.out/'checkpoint', name)
+        return d
 
     def _load(self):
-        d = torch.load(self.out/'checkpoint'/'state.pt', weights_only=False)
+        "Restore the newest checkpoint that loads (a damaged one is skipped with a warning naming its file); none: step 0."
+        d, _ = load_latest_checkpoint(self.out/'checkpoint')
+        if d is None: return
         self.step, self.low_streak = d['step'], d['low_streak']
         self.promo = PromotionState.from_dict(d['promotion'])
         self.teacher.restore(d['teacher']); self.updater.opt.load_state_dict(d['teacher_opt'])
         self.updater.sched.load_state_dict(d['teacher_sched']); self.updater.n_steps = d['updater_steps']
         self.updater._ref_is_policy = False
-        self.baseline = d['baseline']; self.student.restore(self.baseline)
+        self.baseline = {k: v.to(self.student.device) for k, v in d['baseline'].items()}; self.student.restore(self.baseline)
         torch.set_rng_state(d['torch_rng']); np.random.set_state(d['np_rng']); random.setstate(d['py_rng'])
 
     def _trim_metrics(self):
@@ -247,9 +396,10 @@ class SoarRun:
         if promo is not None:
             d = self.out/'students'/f'promoted_{self.promo.n_promotions}'
             save_policy(self.student, d)
-        self.save_checkpoint()
+        self.save_checkpoint(commit=False)
         row['times']['checkpoint'] = time.perf_counter() - tic
         write_jsonl(self.out/'metrics.jsonl', [row], append=True)
+        commit_checkpoint(self.out/'checkpoint', f'step-{self.step:06d}')   # current only once its metrics line is written
         return row
 
     def run(self, steps: int | None = None) -> list[dict]:

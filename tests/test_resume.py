@@ -38,7 +38,9 @@ def test_kill_and_resume_matches_uninterrupted(tmp_path):
     got = metrics(b)
     assert [r['step'] for r in got] == [0, 1, 2, 3]
     assert got == ref                            # same rewards, accuracies, promotions, teacher losses, acceptance
-    assert (b/'checkpoint'/'state.pt').exists() and not list((b/'checkpoint').glob('.*.tmp'))
+    ck = b/'checkpoint'
+    assert json.loads((ck/'latest.json').read_text())['checkpoint'] == 'step-000004'
+    assert sorted(p.name for p in ck.iterdir()) == ['latest.json', 'step-000003', 'step-000004']   # no temp dirs left
 
 def test_resume_refuses_a_different_config(tmp_path):
     p = soar_run(tmp_path/'r'); p.communicate(timeout=1200)

@@ -102,7 +102,7 @@ def _check_teacher_side(cfg, run, row, seen, before):
     assert seen['adv'] == pytest.approx(expect)
     moved = any(not torch.equal(v, run.teacher.snapshot()[k]) for k, v in before.items())
     assert moved == any(a != 0 for a in expect)   # zero advantages (and KL 0 at the first step) leave the teacher as it was
-    assert (run.out/'checkpoint'/'state.pt').exists() and (run.out/'teacher'/'model.safetensors').exists()
+    assert (run.out/'checkpoint'/'latest.json').exists() and (run.out/'teacher'/'model.safetensors').exists()
 
 
 @pytest.mark.slow
