@@ -21,10 +21,10 @@ __all__ = ['METHOD_KEYS', 'STAGES', 'REPRODUCE_PRESETS', 'PAPER_TEACHER_STEP', '
            'soar_stage', 'reference_pool', 'evaluation_jobs', 'teacher_notes', 'eval_units', 'split_units',
            'eval_worker', 'eval_stage', 'question_sets', 'toy_oracle', 'toy_oracle_quality', 'judge_model',
            'judge_sample', 'judge_agreement', 'judged', 'analysis_stage', 'order_methods', 'reference_note',
-           'method_stats', 'results_table', 'detailed_table', 'paired_difference', 'verdict', 'diversity_table',
-           'quality_table', 'report_data', 'report_figures', 'export_html', 'report_stage', 'publish_report',
-           'run_stage', 'run_reproduce', 'chain_work', 'estimate_seconds', 'toy_estimate', 'paper_gpu_hours',
-           'reproduce_help']
+           'method_stats', 'results_table', 'detailed_table', 'paired_difference', 'verdict', 'per_seed_table',
+           'diversity_table', 'quality_table', 'report_data', 'report_figures', 'export_html', 'report_stage',
+           'publish_report', 'run_stage', 'run_reproduce', 'chain_work', 'estimate_seconds', 'toy_estimate',
+           'paper_gpu_hours', 'reproduce_help']
 
 # %% ../nbs/26_reproduce.ipynb #162e5f5e
 METHOD_KEYS = ('base', 'hard', 'hard4', 'pq', 'ps', 'grounded', 'base_t', 'intrinsic', 'reference', 'ood')
@@ -705,6 +705,15 @@ def verdict(res, a: str = 'SOAR-PQ', b: str = 'Hard-Only', ks=(1, 32), skipped: 
     elif d['diff'] == 0: w = f"**{a} and {b} tied** on {world}"
     else: w = f"**{a} did not beat {b}** on {world}"
     return f"{w} at pass@{d['k']}{why}. " + '; '.join(parts) + '.'
+
+def per_seed_table(res, k: int = 32) -> pd.DataFrame:
+    "pass@k (%) of every method (rows, in table order) at every seed (columns), as recorded: the spread behind the means."
+    rows = {}
+    for r in res.records:
+        pk = {int(kk): v for kk, v in r['checkpoint']['pass_at_k'].items()}
+        if k in pk: rows.setdefault(r['method'], {})[int(r['seed'])] = round(pk[k] * 100, 1)
+    df = pd.DataFrame.from_dict(rows, orient='index')
+    return df.reindex(index=order_methods(df.index), columns=sorted(df.columns)).rename_axis(f'pass@{k} (%)')
 
 # %% ../nbs/26_reproduce.ipynb #0d4ec79a
 def diversity_table(div: dict, decimals: int = 1) -> pd.DataFrame:
