@@ -3,7 +3,7 @@
 
     python tools/build_toy_model.py [--out DIR]
 
-Pretrains from scratch (about 8 minutes on 2 CPU cores), writes model.safetensors, the tokenizer and toy.json into
+Pretrains from scratch (about 5 minutes on 2 quiet CPU cores, 9 with one thread under load), writes model.safetensors, the tokenizer and toy.json into
 DIR (default: soar/assets/toy), and prints the SHA-256 to paste into soar.toy.TOY_WEIGHTS_SHA256 (nbs/13_toy.ipynb).
 A rebuild on another processor gives slightly different weights (CPU float rounding); nbs/13_toy.ipynb's slow
 test checks that a rebuild behaves like the shipped model within stated bounds.
