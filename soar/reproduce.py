@@ -941,8 +941,8 @@ def reproduce_help() -> str:
               '  (Intrinsic-T runs only), eval.KEY=V (soar.evaluation.EvalConfig: steps, eval_every, n_samples, ks, ...),',
               '  or a plan knob: ' + ', '.join(sorted(_PLAN_TYPES)) + '.',
               'methods: ' + ', '.join(METHOD_KEYS) + '.', '',
-              f"cost: toy, 3 seeds, 2 jobs: measured 31 min on a quiet 2-core CPU from an empty cache with judge=smollm2 (26 without it);",
-              f"  the estimate from unit costs (soar.reproduce.toy_estimate) says {e['total'] / 60:.0f} min + 3 min for the toy model. Busy: without OOD, 34.5 min while a CI run shared the CPU.",
+              f"cost: toy, 5 seeds, 2 jobs: measured 64 min on a 2-core CPU loaded by other jobs (load average 5-8), no judge;",
+              f"  the estimate from unit costs of the previous toy world (soar.reproduce.toy_estimate, a lower bound) says {e['total'] / 60:.0f} min for 3 seeds.",
               f"      paper, 3 seeds: about {g['low']:,.0f}-{g['high']:,.0f} H100-hours: 6 SOAR runs at 4 nodes x 8 H100 x 48-60 h",
               '  each (paper B.9) and 21 fresh students at about 96 GPU-hours each (1 node x 12 h).']
     return '\n'.join(lines)
