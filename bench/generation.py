@@ -25,7 +25,7 @@ def _prompts(k: int, tokenizer, style: str) -> list[str]:
 
 def bench_generation(policy, prompts, n, max_new_tokens, seed=0, reps=1) -> dict:
     "tokens/s of one batched call (all rows) vs the same rows one at a time (same completions, by construction)."
-    from soar.policy import TransformersGenerator, SamplingParams
+    from soar.generation import TransformersGenerator, SamplingParams
     sp = SamplingParams(n=n, max_new_tokens=max_new_tokens, temperature=1.0, seed=seed)
     out = {}
     for name, kw in [('batched', dict(max_batch_size=len(prompts) * n)), ('one_row_at_a_time', dict(max_batch_size=1))]:

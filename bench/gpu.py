@@ -157,7 +157,8 @@ class Bench:
                     bf16_movable_fraction=movable_fraction(bf, self.work['lr']), bf16_refused=refused)
 
     def _train_soar(self, shape, steps, **rloo):
-        from soar.policy import Policy, TransformersGenerator
+        from soar.policy import Policy
+        from soar.generation import TransformersGenerator
         from soar.rloo import RLOOConfig, train_student
         w = self.work
         pol = Policy(self.model(shape), self.tok, precision=self.precision)
@@ -220,7 +221,8 @@ class Bench:
     def gen(self):
         """Generation only, small shape, a whole step's rows: the old settings (reference sampler, chunks of 64, a host
         sync per token) vs the new path (counter sampler, a sync every 8 tokens, rows sized from free memory: the CUDA defaults)."""
-        from soar.policy import Policy, SamplingParams, TransformersGenerator
+        from soar.policy import Policy
+        from soar.generation import SamplingParams, TransformersGenerator
         from soar.prompts import format_student
         w = self.work
         pol = Policy(self.model('small'), self.tok, precision=self.precision)

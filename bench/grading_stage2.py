@@ -134,7 +134,8 @@ def _variants_of(fg):
 
 def smollm2_items(n, seed=0, max_new_tokens=256):
     from soar.models import smollm2_path
-    from soar.policy import load_policy, make_generator, SamplingParams
+    from soar.policy import load_policy
+    from soar.generation import make_generator, SamplingParams
     from soar.prompts import format_student
     rows = random.Random(seed).sample(read_jsonl(data_dir() / 'math_test.jsonl'), n)
     pol = load_policy(smollm2_path())

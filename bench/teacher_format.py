@@ -35,7 +35,8 @@ def main():
     import torch; torch.set_num_threads(a.threads)
     from soar.config import make_config
     from soar.models import smollm2_path
-    from soar.policy import load_policy, make_generator, SamplingParams
+    from soar.policy import load_policy
+    from soar.generation import make_generator, SamplingParams
     from soar.prompts import format_teacher, parse_teacher_output, MATH_TEACHER_EXAMPLES
     max_new = make_config('smollm2-cpu').teacher_max_new_tokens
     pol = load_policy(smollm2_path()); gen = make_generator(pol)

@@ -27,7 +27,8 @@ def main():
     from soar.experiment import resolve_model, run_filter
     from soar.inner import greedy_accuracy
     from soar.outer import sample_parsable, partition
-    from soar.policy import load_policy, make_generator
+    from soar.policy import load_policy
+    from soar.generation import make_generator
     from soar.prompts import format_teacher
     from soar.rloo import train_student, RLOOConfig
     from soar.toy import toy_answer

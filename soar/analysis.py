@@ -350,7 +350,7 @@ def parse_judgement(text: str) -> dict:
 class Judge:
     "An LLM judge of (question, answer) pairs behind any `soar.policy` Generator."
     def __init__(self, generator, tokenizer=None, style: str = 'auto', params=None, template: str = JUDGE_PROMPT):
-        from soar.policy import SamplingParams
+        from soar.generation import SamplingParams
         self.generator, self.style, self.template = generator, style, template
         self.tokenizer = tokenizer if tokenizer is not None else getattr(getattr(generator, 'policy', None), 'tokenizer', None)
         self.params = params or SamplingParams(n=1, greedy=True, max_new_tokens=1024)
@@ -359,7 +359,8 @@ class Judge:
     def from_pretrained(cls, model, backend: str = 'transformers', dtype: str = 'float32', device: str = 'cpu',
                         style: str = 'auto', params=None, **gen_kw) -> 'Judge':
         "Load a judge from a local folder or hub id (`soar.policy.load_policy` + `make_generator`)."
-        from soar.policy import load_policy, make_generator
+        from soar.policy import load_policy
+        from soar.generation import make_generator
         pol = load_policy(model, dtype=dtype, device=device)
         return cls(make_generator(pol, backend=backend, **gen_kw), pol.tokenizer, style=style, params=params)
 

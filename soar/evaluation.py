@@ -13,6 +13,9 @@ import pandas as pd
 from .data import Problem
 from .metrics import DEFAULT_KS, pass_at_k_table, seed_table, seed_stats
 from .utils import atomic_write_json, config_hash
+from .policy import Policy, load_policy
+from .generation import SamplingParams, make_generator, generate_and_grade
+from .rloo import _question_sampler
 
 # %% auto #0
 __all__ = ['PAPER_TASK_CONFIG', 'EvalConfig', 'centered_moving_average', 'reward_slopes', 'plateau_step', 'window_pass_at_k',
@@ -146,7 +149,6 @@ def select_checkpoint(rewards, evals: list[dict], config: EvalConfig | None = No
 # %% ../nbs/30_evaluation.ipynb #ee9cd2dc
 def _generator(model, backend='transformers', dtype='float32', device='cpu', precision=None):
     "`(policy, generator)` from a model directory, a `Policy`, or a generator (anything with `.generate`)."
-    from soar.policy import Policy, load_policy, make_generator
     if isinstance(model, (str, Path)): model = load_policy(model, dtype=None if precision else dtype, device=device, precision=precision)
     if isinstance(model, Policy): return model, make_generator(model, backend)
     if callable(getattr(model, 'generate', None)): return getattr(model, 'policy', None), model
@@ -156,30 +158,17 @@ def evaluate_pass_at_k(model, problems: Sequence, n_samples: int = 32, ks=DEFAUL
                        max_new_tokens: int = 1024, verifier='math', prompts='math', seed: int = 0,
                        backend: str = 'transformers') -> tuple[dict[int, float], np.ndarray]:
     "pass@k table and the `[problems, n_samples]` correctness matrix of `model` (dir, Policy or generator) on `problems`."
-    from soar.policy import SamplingParams
-    from soar.prompts import format_student
-    from soar.grading import is_correct, get_verifier
     policy, gen = _generator(model, backend)
     tok = getattr(policy, 'tokenizer', None) or getattr(gen, 'tokenizer', None)
-    ver = get_verifier(verifier)
-    texts = [format_student(p.problem, prompts, tok) for p in problems]
-    outs = gen.generate(texts, SamplingParams(n=n_samples, temperature=temperature, max_new_tokens=max_new_tokens, seed=seed))
-    correct = np.array([[is_correct(c.text, p.answer, ver) for c in cs] for p, cs in zip(problems, outs)], dtype=bool)
+    grades, _ = generate_and_grade(gen, problems, SamplingParams(n=n_samples, temperature=temperature,
+                                                                 max_new_tokens=max_new_tokens, seed=seed), prompts, verifier, tok)
+    correct = np.array(grades, dtype=bool)
     return pass_at_k_table(correct, ks), correct
 
 # %% ../nbs/30_evaluation.ipynb #d86ae34f
-class _Passes:
-    "Endless shuffled passes over `pool`; `take(k)` avoids repeats inside one batch when `len(pool) >= k`."
-    def __init__(self, pool, rng): self.pool, self.rng, self.buf = list(pool), rng, []
-    def take(self, k):
-        out = []
-        while len(out) < k:
-            if not self.buf:
-                self.buf = list(range(len(self.pool))); self.rng.shuffle(self.buf)
-            i = self.buf.pop()
-            if i in out and len(self.pool) >= k: self.buf.insert(0, i); continue
-            out.append(i)
-        return [self.pool[i] for i in out]
+def _passes(pool, batch_size, rng):
+    "Endless batches of `pool`'s items: `soar.rloo._question_sampler` (shuffled passes, no repeat inside a batch) drawing from `rng`."
+    return ([pool[i] for i in b] for b in _question_sampler(len(pool), batch_size, rng))
 
 def question_batches(synthetic: Sequence, real: Sequence, steps: int, batch_size: int = 8, mode: str = 'mixed',
                      curriculum_steps: int = 64, seed: int = 0) -> list[list[tuple[str, Any]]]:
@@ -187,10 +176,10 @@ def question_batches(synthetic: Sequence, real: Sequence, steps: int, batch_size
     syn, real = [('synthetic', q) for q in synthetic], [('real', q) for q in real]
     if not syn and not real: raise ValueError("question_batches: no questions")
     rng = random.Random(derive_seed(seed, 'questions'))
-    if mode == 'mixed': src = _Passes(syn + real, rng); return [src.take(batch_size) for _ in range(steps)]
+    if mode == 'mixed': src = _passes(syn + real, batch_size, rng); return [next(src) for _ in range(steps)]
     if mode != 'curriculum': raise ValueError(f"unknown mode {mode!r}")
-    s_src, r_src = _Passes(syn, rng), _Passes(real, rng)
-    return [(s_src if (t < curriculum_steps and syn) or not real else r_src).take(batch_size) for t in range(steps)]
+    s_src, r_src = _passes(syn, batch_size, rng), _passes(real, batch_size, rng)     # two sources, one rng
+    return [next(s_src if (t < curriculum_steps and syn) or not real else r_src) for t in range(steps)]
 
 # %% ../nbs/30_evaluation.ipynb #e208eb84
 def train_steps(config: EvalConfig) -> int:

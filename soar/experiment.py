@@ -35,7 +35,8 @@ def resolve_pool(cfg: SoarConfig) -> list:
 # %% ../nbs/25_experiment.ipynb #25faadcf
 def run_filter(cfg: SoarConfig, model_path: str, out: Path, progress: bool = True):
     "fail@k over the config's pool with the base model; writes `out/split.json`; returns (D_train, D_test, results)."
-    from soar.policy import load_policy, make_generator
+    from soar.policy import load_policy
+    from soar.generation import make_generator
     from soar.filtering import FilterSettings, fail_at_k, filter_and_split, model_fingerprint
     pool = resolve_pool(cfg)
     pol = load_policy(model_path, precision=cfg.precision, device=cfg.device)
@@ -115,7 +116,8 @@ def plot_run(out, tau: float | None = None) -> list[Path]:
 # %% ../nbs/25_experiment.ipynb #b56abc53
 def stage_accuracies(cfg: SoarConfig, model_path: str, d_train: list, out) -> list[dict]:
     "Greedy D_train accuracy of the base model and of every promoted student in `out/students/`."
-    from soar.policy import load_policy, make_generator
+    from soar.policy import load_policy
+    from soar.generation import make_generator
     from soar.inner import greedy_accuracy
     out = Path(out)
     dirs = [('base', model_path)] + [(d.name, str(d)) for d in sorted((out/'students').glob('promoted_*'),

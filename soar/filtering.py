@@ -7,10 +7,10 @@ from __future__ import annotations
 import json, hashlib
 from dataclasses import dataclass, asdict
 from pathlib import Path
-from .utils import cache_dir, config_hash, read_jsonl, write_jsonl, atomic_write_json
+from .utils import cache_dir, config_hash, read_jsonl, write_jsonl, atomic_write_json, Progress
 from .data import Problem, split_train_test, save_split
-from .prompts import format_student
-from .grading import is_correct, get_verifier
+from .grading import get_verifier
+from .generation import SamplingParams, generate_and_grade
 
 # %% auto #0
 __all__ = ['FilterSettings', 'model_fingerprint', 'FilterResult', 'fail_at_k', 'filter_and_split']
@@ -60,13 +60,12 @@ def fail_at_k(problems: list[Problem], generator, settings: FilterSettings = Fil
               cache: Path | None = None, problems_per_round: int = 8, tokenizer=None, progress: bool = True,
               stop_after: int | None = None) -> list[FilterResult]:
     "Run (or resume) the fail@k filter; returns one `FilterResult` per problem, in input order."
-    from soar.policy import SamplingParams
     cache = Path(cache) if cache is not None else cache_dir('filter') / f"{config_hash({'model': model_id, **asdict(settings)})}.jsonl"
     done = {r['key']: FilterResult(**r) for r in (read_jsonl(cache) if cache.exists() else [])}
     verifier = get_verifier(settings.verifier)
     todo = [p for p in problems if _problem_key(p) not in done]
-    from soar.utils import Progress   # plain lines with an ETA, also every 30 s while a problem is sampled (papermill-friendly)
     failed = sum(done[k].failed_all for k in {_problem_key(p) for p in problems} if k in done)
+    # plain lines with an ETA, also every 30 s while a problem is sampled (papermill-friendly)
     bar = Progress(len(problems), f'fail@{settings.k}', 'problems', initial=len(problems) - len(todo), enabled=progress,
                    postfix=dict(failed_all=failed))
     state = {}   # key -> [samples, successes, round]
@@ -74,18 +73,18 @@ def fail_at_k(problems: list[Problem], generator, settings: FilterSettings = Fil
     while queue or active:
         while queue and len(active) < problems_per_round: p = queue.pop(0); active.append(p); state[_problem_key(p)] = [0, 0, 0]
         # one generation call per problem-round keeps each problem's samples independent of its batch-mates
-        outs = []
+        grades = []
         for p in active:
             key = _problem_key(p); st = state[key]
             n = min(settings.chunk, settings.k - st[0])
             sp = SamplingParams(n=n, temperature=settings.temperature, top_p=settings.top_p,
                                 max_new_tokens=settings.max_new_tokens, seed=_round_seed(settings, key, st[2]))
-            outs.append(generator.generate([format_student(p.problem, settings.prompts, tokenizer)], sp)[0])
+            grades.append(generate_and_grade(generator, [p], sp, settings.prompts, verifier, tokenizer)[0][0])
         still = []
-        for p, comps in zip(active, outs):
+        for p, ok in zip(active, grades):
             key = _problem_key(p); st = state[key]
-            st[0] += len(comps); st[2] += 1
-            st[1] += sum(is_correct(c.text, p.answer, verifier) for c in comps)
+            st[0] += len(ok); st[2] += 1
+            st[1] += sum(ok)
             if st[0] >= settings.k or (settings.early_stop and st[1] > 0):
                 r = FilterResult(id=p.id, key=key, samples=st[0], successes=st[1])
                 write_jsonl(cache, [asdict(r)], append=True); done[key] = r; finished_now += 1

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from .prompts import format_student
 from .grading import is_correct, get_verifier
+from .generation import SamplingParams, generate_and_grade
 
 # %% auto #0
 __all__ = ['EXECUTORS', 'greedy_accuracy', 'InnerSettings', 'InnerTask', 'InnerResult', 'run_inner_loop', 'InProcessExecutor',
@@ -18,12 +19,10 @@ __all__ = ['EXECUTORS', 'greedy_accuracy', 'InnerSettings', 'InnerTask', 'InnerR
 def greedy_accuracy(generator, questions, prompts='math', verifier='math', max_new_tokens: int = 1024,
                     tokenizer=None) -> tuple[float, list[bool]]:
     "Greedy accuracy of the generator's policy on `questions` (objects with `.problem`/`.answer`) and the per-question results."
-    from soar.policy import SamplingParams
     if not questions: raise ValueError("greedy_accuracy: no questions")
-    v = get_verifier(verifier)
-    texts = [format_student(q.problem, prompts, tokenizer) for q in questions]
-    outs = generator.generate(texts, SamplingParams(n=1, greedy=True, max_new_tokens=max_new_tokens))
-    ok = [bool(is_correct(cs[0].text, q.answer, v)) for q, cs in zip(questions, outs)]
+    grades, _ = generate_and_grade(generator, questions, SamplingParams(n=1, greedy=True, max_new_tokens=max_new_tokens),
+                                   prompts, verifier, tokenizer)
+    ok = [g[0] for g in grades]
     return float(np.mean(ok)), ok
 
 # %% ../nbs/22_inner.ipynb #0a28c10b
@@ -118,7 +117,7 @@ def learnability_reward(success_rates) -> float:
 
 def intrinsic_rewards(generator, datasets, samples: int, settings: InnerSettings, seed: int, tokenizer=None) -> list[float]:
     "Learnability reward of each dataset under the generator's (student) policy."
-    from soar.policy import SamplingParams
+    from soar.generation import SamplingParams
     v = get_verifier(settings.verifier)
     out = []
     for k, ds in enumerate(datasets):

@@ -14,7 +14,7 @@ from .config import SoarConfig, load_config
 from .data import Problem
 from .prompts import format_teacher, parse_teacher_output
 from .promotion import PromotionConfig, PromotionState, promotion_step, inner_steps, median_student
-from .policy import encode_prompt
+from .generation import encode_prompt
 from .inner import InnerSettings, InnerTask, derive_seed, greedy_accuracy, make_executor, intrinsic_rewards
 
 # %% auto #0
@@ -31,7 +31,7 @@ def sample_parsable(generator, prompt: str, need: int, seed: int, verifier='math
                     patience: int | None = None, low_streak: int = 0, where: str = 'teacher sampling',
                     response_prefix: str | None = None):
     "Sample until `need` outputs parse: returns (accepted [(question, answer, completion)], stats, low_streak)."
-    from soar.policy import SamplingParams
+    from soar.generation import SamplingParams
     prefix = getattr(prompt, 'response_prefix', '') if response_prefix is None else response_prefix
     if prefix and not prompt.endswith(prefix): raise ValueError(f"{where}: the prompt does not end with its response prefix {prefix!r}")
     accepted, drawn, parsed = [], 0, 0
@@ -250,7 +250,8 @@ def teacher_checkpoint(run_dir, step: int | None = None) -> tuple[Path, str | No
 class SoarRun:
     "One SOAR run in `out`: `run()` steps until `cfg.outer_steps`, checkpointing after each; `resume=True` continues."
     def __init__(self, cfg: SoarConfig, model_path, d_train: list, out, resume: bool = False, progress: bool = True):
-        from soar.policy import load_policy, make_generator
+        from soar.policy import load_policy
+        from soar.generation import make_generator
         from soar.rloo import RLOOUpdater, RLOOConfig
         self.cfg, self.d_train, self.out, self.progress = cfg, list(d_train), Path(out), progress
         if len(self.d_train) < 1: raise ValueError("SoarRun: D_train is empty (did the fail@k filter keep any problem?)")

@@ -523,7 +523,7 @@ def analysis_stage(out, progress: bool = False) -> dict:
     "Stage 4: diversity and quality of every method's question set, teacher dynamics of every SOAR run."
     from soar.analysis import get_embedder, question_diversity, rule_checks, teacher_dynamics, Judge, judge_summary
     from soar.evaluation import load_results
-    from soar.policy import SamplingParams
+    from soar.generation import SamplingParams
     out = Path(out); plan = load_plan(out); d = out/'analysis'; d.mkdir(parents=True, exist_ok=True)
     cfg, _, train, _, _ = load_world(out)
     res = load_results(out/'eval'/'main')

@@ -317,12 +317,13 @@ def _prompt_ids(tokenizer, text, completion):
     "Prompt token ids exactly as the generator encoded them (`Completion.prompt_token_ids`, else `encode_prompt`)."
     ids = getattr(completion, 'prompt_token_ids', None)
     if ids is not None: return list(ids)
-    from soar.policy import encode_prompt
+    from soar.generation import encode_prompt
     return encode_prompt(tokenizer, text)
 
 def _question_sampler(n, batch_size, seed):
-    "Endless seeded batches of indices: shuffled passes over range(n), without repeats inside a batch when n >= batch."
-    rng, pool = random.Random(seed), []
+    """Endless seeded batches of indices: shuffled passes over range(n), without repeats inside a batch when n >= batch.
+    `seed` may be a `random.Random`, shared by several samplers that then draw from it in turn (`soar.evaluation`)."""
+    rng, pool = seed if isinstance(seed, random.Random) else random.Random(seed), []
     while True:
         batch = []
         while len(batch) < batch_size:
@@ -336,7 +337,7 @@ def train_student(policy, questions, steps, generator=None, batch_size=8, group_
                   temperature=1.0, verifier='math', prompts='math', config=None, seed=0, progress=True, log=None,
                   updater=None):
     "RLOO-train `policy` in place on `questions` (objects with `.problem`, `.answer`) for `steps` steps; per-step logs."
-    from soar.policy import make_generator, SamplingParams
+    from soar.generation import make_generator, SamplingParams
     from soar.prompts import format_student
     from soar.grading import math_reward, is_correct, get_verifier
     from tqdm import tqdm

@@ -126,7 +126,7 @@ def toy_corpus(config: ToyConfig | None = None, n: int = 1000, seed: int | None 
 
 # %% ../nbs/13_toy.ipynb #0cb58c88
 def _batch_tensors(tok, examples):
-    import torch
+    import torch   # lazy: importing soar.toy for its problem families needs no torch
     ids, labels = [], []
     for p, c, hidden in examples:
         pi = tok(p).input_ids
@@ -238,29 +238,28 @@ def toy_family_accuracy(policy_or_generator, families=('add2', 'add4', 'add6', '
                         samples: int = 8, seed: int = 1000, temperature: float = 1.0, greedy: bool = False,
                         max_new_tokens: int | None = None) -> dict[str, dict]:
     "Per family: `accuracy` (share of correct samples) and `solved` (share of problems with a correct sample)."
-    from soar.policy import Policy, make_generator, SamplingParams
-    from soar.grading import is_correct
+    from soar.policy import Policy      # lazy, like torch: importing soar.toy for its problem families needs neither
+    from soar.generation import make_generator, SamplingParams, generate_and_grade   # (both load torch)
     gen = make_generator(policy_or_generator) if isinstance(policy_or_generator, Policy) else policy_or_generator
     out = {}
     for fam in families:
         probs = toy_problems(fam, n, seed)
         sp = SamplingParams(n=1 if greedy else samples, temperature=temperature, greedy=greedy, seed=seed,
                             max_new_tokens=max_new_tokens or _max_new_tokens(probs))
-        comps = gen.generate([format_student(p.problem, 'toy') for p in probs], sp)
-        ok = [[is_correct(c.text, p.answer, 'integer') for c in cs] for p, cs in zip(probs, comps)]
+        ok, _ = generate_and_grade(gen, probs, sp, prompts='toy', verifier='integer')
         out[fam] = dict(accuracy=sum(map(sum, ok)) / sum(map(len, ok)), solved=sum(map(any, ok)) / len(ok),
                         n=n, samples=sp.n)
     return out
 
 def toy_rloo_config(**kw):
     "RLOO settings that move the toy model in a few steps (a tiny model needs a larger lr than the paper's 1e-5)."
-    from soar.rloo import RLOOConfig
+    from soar.rloo import RLOOConfig    # lazy: soar.rloo loads torch (see toy_family_accuracy)
     return RLOOConfig(**{**dict(lr=3e-4, beta=0.001, micro_batch_size=32), **kw})
 
 # %% ../nbs/13_toy.ipynb #4673860b
 def toy_careful_share(policy, problems) -> float:
     "Mean probability, over `problems`, that the policy starts its answer carefully (a digit) rather than lazily."
-    import torch
+    import torch   # lazy: importing soar.toy for its problem families needs no torch
     tok, model = policy.tokenizer, policy.model
     digits = [tok.convert_tokens_to_ids(str(d)) for d in range(1, 10)]
     ps = []

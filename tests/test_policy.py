@@ -1,4 +1,4 @@
-"Checks of soar.policy that need fresh interpreters (the notebook nbs/11_policy.ipynb holds the rest)."
+"Checks of soar.policy / soar.generation that need fresh interpreters (the notebooks nbs/11_policy.ipynb and nbs/11a_generation.ipynb hold the rest)."
 import json, os, subprocess, sys, textwrap
 
 ENV = dict(os.environ, OMP_NUM_THREADS='1', TOKENIZERS_PARALLELISM='false')
@@ -12,7 +12,7 @@ def _run(code: str) -> str:
 
 def test_import_does_not_need_vllm_or_peft():
     out = _run("""
-        import sys, soar.policy
+        import sys, soar.policy, soar.generation, soar.vllm
         print(','.join(m for m in ('vllm', 'peft') if m in sys.modules) or 'none')
     """)
     assert out == 'none'
@@ -21,7 +21,8 @@ def test_import_does_not_need_vllm_or_peft():
 SAMPLE = """
     import json, torch
     from soar.models import char_tokenizer, tiny_lm
-    from soar.policy import Policy, TransformersGenerator, SamplingParams
+    from soar.policy import Policy
+    from soar.generation import TransformersGenerator, SamplingParams
     torch.manual_seed({global_seed})            # the global RNG must not matter
     tok = char_tokenizer(); pol = Policy(tiny_lm(tok), tok)
     out = TransformersGenerator(pol, max_batch_size={bs}).generate(['User: 2+2?\\nAssistant:', 'hello'],

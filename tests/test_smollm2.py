@@ -38,7 +38,8 @@ def test_fail_at_k_filter_on_smollm2(tmp_path, math_rows):
     Measured 42 s, 68 s and 143 s in three runs (2026-11-25, 2-core machine shared with other jobs, load average 3.5-4,
     OMP_NUM_THREADS=1)."""
     from soar.filtering import fail_at_k, filter_and_split, FilterSettings, model_fingerprint
-    from soar.policy import load_policy, make_generator
+    from soar.policy import load_policy
+    from soar.generation import make_generator
     cfg = tiny_config()
     path = resolve_model(cfg)
     pol = load_policy(path); gen = make_generator(pol)
@@ -78,7 +79,7 @@ def _run_one_step(tmp_path, math_rows, **kw):
 
 
 def _check_teacher_side(cfg, run, row, seen, before):
-    from soar.policy import encode_prompt
+    from soar.generation import encode_prompt
     from soar.prompts import parse_teacher_output
     tok, prompt = run.teacher.tokenizer, run.teacher_prompt
     # the teacher prompt ends with the response prefix; sampling kept g*n parsable outputs
