@@ -1,4 +1,4 @@
-"""Benchmark of soar.policy: generation throughput of the Transformers backend (batched vs one row at a time) and the
+"""Benchmark of soar.generation: generation throughput of the Transformers backend (batched vs one row at a time) and the
 cost of a student reset (snapshot + restore), on SmolLM2-135M-Instruct and on the toy model (or a tiny Llama of a
 similar size when the toy model is not available). Writes bench/results/generation.json.
 
