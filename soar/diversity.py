@@ -4,7 +4,7 @@
 
 # %% ../nbs/31_diversity.ipynb #0a1802ec
 from __future__ import annotations
-import functools, json, re, warnings
+import functools, importlib.util, json, re, warnings
 from pathlib import Path
 from typing import Iterable, Sequence
 import numpy as np
@@ -33,9 +33,9 @@ class Embedder:
     "Texts → L2-normalised sentence embeddings (numpy float32 [n, d]) with a Hugging Face encoder; caches by text."
     def __init__(self, model=None, device: str = 'cpu', dtype: str = 'float32', pooling: str = 'mean',
                  prefix: str = '', max_length: int = 256, batch_size: int = 32, trust_remote_code: bool = False):
-        from transformers import AutoModel, AutoTokenizer
+        from transformers import AutoModel, AutoTokenizer   # lazy, here and below: torch and transformers load only with an
         if pooling not in ('mean', 'cls', 'last'): raise ValueError(f"pooling must be 'mean', 'cls' or 'last', got {pooling!r}")
-        import torch
+        import torch                                         # embedder, so that importing soar.diversity stays light
         self.path = _resolve_embedding_model(model)
         self.device = torch.device('cuda' if device == 'auto' and torch.cuda.is_available() else ('cpu' if device == 'auto' else device))
         self.pooling, self.prefix, self.max_length, self.batch_size = pooling, prefix, max_length, batch_size
@@ -105,10 +105,9 @@ def vendi_score(X, impl: str = 'auto') -> float:
     X = _unit_rows(X); n, d = X.shape
     if n == 0: return 0.0
     if impl == 'auto':
-        import importlib.util
         impl = 'package' if importlib.util.find_spec('vendi_score') else 'numpy'
     if impl == 'package':
-        from vendi_score import vendi
+        from vendi_score import vendi   # lazy: an optional extra (the numpy branch computes the same)
         return float(vendi.score_dual(X, normalize=False))
     if impl != 'numpy': raise ValueError(f"impl must be 'auto', 'package' or 'numpy', got {impl!r}")
     return vendi_from_kernel(X @ X.T) if n <= d else _exp_entropy(np.linalg.eigvalsh(X.T @ X / n))
