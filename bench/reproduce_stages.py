@@ -4,7 +4,7 @@
    step of batch x group rollouts), per generated sample (test pass@k with 32 samples on D_test), per accepted teacher
    question (128 from the base model as teacher), per fresh-student run (model load), and one outer step of each
    SOAR kind, to check the linear cost model of `soar.reproduce.chain_work` against the real thing.
-2. Stage times of the tiny chain of nbs/26_reproduce.ipynb (toy world, 2 seeds): in-process (`notebooks=False`) and
+2. Stage times of the tiny chain of nbs/35_reproduce.ipynb (toy world, 2 seeds): in-process (`notebooks=False`) and
    through the papermill notebooks (`notebooks=True`), report included.
 3. The resulting estimate of `soar reproduce --preset toy --seeds 0,1,2`.
 

@@ -132,7 +132,8 @@ def _data(args) -> int:
     return 0 if bad <= 0.02 * sum(r['graded'] for r in rows) else 1
 
 def _report(args) -> int:
-    from soar.reproduce import run_stage, publish_report
+    from soar.report import publish_report
+    from soar.reproduce import run_stage
     info = run_stage(_abspath(args.dir), 'report')
     print(info['html'])
     if args.publish: print(publish_report(_abspath(args.dir), _abspath(args.publish)))

@@ -1,4 +1,4 @@
-"""soar.analysis outside the notebook: a light import, and the default embedder loading with the hub offline."""
+"""soar.diversity, soar.quality and soar.plots outside the notebooks: light imports, and the default embedder loading with the hub offline."""
 import os, subprocess, sys, textwrap
 
 
@@ -8,9 +8,9 @@ def _run(code: str, **env):
 
 
 def test_import_is_light():
-    "Importing soar.analysis pulls in neither torch/transformers nor sentence-transformers or vendi-score."
+    "Importing the analysis modules pulls in neither torch/transformers nor sentence-transformers, vendi-score or matplotlib."
     r = _run("""
-        import sys, soar.analysis
+        import sys, soar.diversity, soar.quality, soar.plots
         heavy = [m for m in ('torch', 'transformers', 'sentence_transformers', 'vendi_score', 'matplotlib') if m in sys.modules]
         assert not heavy, heavy
     """)
@@ -22,7 +22,7 @@ def test_default_embedder_offline():
     r = _run("""
         import sys, numpy as np
         sys.modules['sentence_transformers'] = None          # make any import of it fail
-        from soar.analysis import embed, vendi_score
+        from soar.diversity import embed, vendi_score
         E = embed(['What is 2 + 3?', 'What is 2 + 3?', 'Find the area of a circle of radius 4.'])
         assert E.shape == (3, 384) and np.allclose(np.linalg.norm(E, axis=1), 1, atol=1e-5)
         assert abs(vendi_score(E[:2]) - 1) < 1e-6
