@@ -178,13 +178,14 @@ def validate_plan(plan: ReproducePlan) -> ReproducePlan:
 # %% ../nbs/26_reproduce.ipynb #560147df
 def base_eval_kwargs(cfg: SoarConfig) -> dict:
     "`EvalConfig` keyword arguments that follow from a world's SOAR config."
-    return dict(batch_size=cfg.student_batch, group_size=cfg.student_group, max_new_tokens=cfg.student_max_new_tokens,
-                temperature=cfg.student_temperature, teacher_max_new_tokens=cfg.teacher_max_new_tokens,
+    s = cfg.student
+    return dict(batch_size=s.batch_size, group_size=s.group_size, max_new_tokens=s.max_new_tokens,
+                temperature=s.temperature, teacher_max_new_tokens=cfg.teacher_max_new_tokens,
                 teacher_temperature=cfg.teacher_temperature, verifier=cfg.verifier, prompts=cfg.prompts,
                 backend=cfg.backend, dtype=cfg.dtype, device=cfg.device,
                 **({'precision': cfg.precision} if cfg.precision == 'bf16-mixed' else {}),   # dtype says the others
-                rloo=dict(lr=cfg.student_lr, beta=cfg.beta, micro_batch_size=cfg.micro_batch,
-                          max_grad_norm=cfg.student_max_grad_norm or None, weight_decay=cfg.student_weight_decay))
+                rloo=dict(lr=s.lr, beta=s.beta, micro_batch_size=s.micro_batch_size,
+                          max_grad_norm=s.max_grad_norm or None, weight_decay=s.weight_decay))
 
 def eval_setup(plan: ReproducePlan, cfg: SoarConfig, dataset: str | None = None):
     "`(EvalConfig, task overrides)`: the world's student settings, then the paper's per-dataset protocol, then `plan.eval`."
@@ -864,7 +865,7 @@ def chain_work(plan: ReproducePlan, d_train: int, d_test: int, pool: int | None 
     n_g, n_i = sum(k == 'grounded' for k, _ in runs), sum(k == 'intrinsic' for k, _ in runs)
     inner = cfg.inner_steps * cfg.outer_steps + (cfg.inner_steps_after_promotion - cfg.inner_steps) * promotions
     w = dict(filter=dict(samples=(pool or cfg.max_pool or 0) * cfg.fail_k),
-             soar_grounded=dict(runs=n_g, rollouts=n_g * cfg.g * cfg.r * inner * cfg.student_batch * cfg.student_group,
+             soar_grounded=dict(runs=n_g, rollouts=n_g * cfg.g * cfg.r * inner * cfg.student.batch_size * cfg.student.group_size,
                                 samples=n_g * cfg.outer_steps * (1 + cfg.g * cfg.r) * min(cfg.qr_size, d_train),
                                 teacher=n_g * cfg.outer_steps * cfg.g * cfg.n),
              soar_intrinsic=dict(runs=n_i, samples=n_i * icfg.outer_steps * icfg.g * icfg.n * icfg.intrinsic_samples,

@@ -12,10 +12,12 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import torch
 import torch.nn as nn
+from .config import StudentConfig
 
 # %% auto #0
-__all__ = ['rloo_advantages', 'pad_batch', 'completion_logprobs', 'rloo_loss', 'RLOOConfig', 'plan_micro_batches',
-           'activation_bytes_per_token', 'auto_micro_batch', 'frozen_copy', 'RLOOUpdater', 'train_student']
+__all__ = ['rloo_advantages', 'pad_batch', 'completion_logprobs', 'rloo_loss', 'RLOOConfig', 'student_rloo_config',
+           'plan_micro_batches', 'activation_bytes_per_token', 'auto_micro_batch', 'frozen_copy', 'RLOOUpdater',
+           'train_student']
 
 # %% ../nbs/12_rloo.ipynb #9a99c8da
 def rloo_advantages(rewards):
@@ -137,6 +139,12 @@ class RLOOConfig:
     skip_zero_advantage: bool = True    # with beta == 0, skip micro-batches whose advantages are all 0 (exact)
     share_prefix: bool = True           # run a prompt once for all its completions in a micro-batch (exact)
     logits_chunk: int | None = None     # LM head over this many completion positions at a time (exact; saves memory)
+
+def student_rloo_config(student: StudentConfig, total_steps: int = 10) -> RLOOConfig:
+    "The RLOO update of a student (`soar.config.StudentConfig`): its optimiser and KL, a cosine schedule over `total_steps`, its temperature."
+    s = student
+    return RLOOConfig(lr=s.lr, beta=s.beta, warmup_steps=s.warmup_steps, total_steps=total_steps, micro_batch_size=s.micro_batch_size,
+                      max_grad_norm=s.max_grad_norm or None, weight_decay=s.weight_decay, temperature=s.temperature)
 
 # %% ../nbs/12_rloo.ipynb #5c8cf398
 def plan_micro_batches(prompt_ids_list, completion_ids_list, micro_batch_size, share_prefix=True):
