@@ -10,7 +10,7 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['SPECIAL_MODELS', 'PRESETS', 'LEGACY_KEYS', 'ConfigError', 'StudentConfig', 'SoarConfig', 'validate', 'parse_value',
-           'with_overrides', 'make_config', 'parse_overrides', 'load_config', 'config_help']
+           'with_overrides', 'field_type', 'make_config', 'parse_overrides', 'load_config', 'config_help']
 
 # %% ../nbs/20_config.ipynb #1faec679
 class ConfigError(ValueError):
@@ -35,6 +35,7 @@ class StudentConfig:
     beta: float = _f(0.001, 'KL coefficient to the frozen reference (k3 estimator, summed over completion tokens)')
 
     def __post_init__(self):
+        if self.max_grad_norm is None: self.max_grad_norm = 0.0      # RLOOConfig's spelling of "no clipping"
         for k in ('batch_size', 'micro_batch_size', 'max_new_tokens'):
             if getattr(self, k) < 1: raise ConfigError(f"student.{k}: must be >= 1, got {getattr(self, k)}")
         if self.group_size < 2: raise ConfigError(f"student.group_size: RLOO needs a group of at least 2 (leave-one-out baseline), got {self.group_size}")
@@ -265,6 +266,16 @@ def with_overrides(base, overrides, aliases: dict | None = None, where: str = ''
                                                else f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default)
         kw[name] = with_overrides(cur, sub, where=f'{where}{name}.', unknown=unknown)
     return cls(**kw) if isinstance(base, type) else replace(base, **kw)
+
+def field_type(cls, key: str, aliases: dict | None = None):
+    "The type hint of `key` in the config dataclass `cls` (`a.b`: field `b` of the nested config `a`; an alias: its first key)."
+    key = (aliases or {}).get(key, (key,))[0]
+    name, _, rest = key.partition('.')
+    hints = typing.get_type_hints(cls)
+    if name not in hints: raise ConfigError(f"{key}: unknown config key")
+    if not rest: return hints[name]
+    if not dataclasses.is_dataclass(hints[name]): raise ConfigError(f"{key}: {name} has no sub-keys")
+    return field_type(hints[name], rest)
 
 def make_config(preset: str = 'toy', **overrides) -> SoarConfig:
     """A validated config: the paper's defaults, then the preset, then `overrides` (strings are parsed by field type;

@@ -11,7 +11,7 @@ from .prompts import format_student
 from .grading import is_correct, get_verifier
 from .config import StudentConfig
 from .promotion import median_student
-from .rloo import train_student, student_rloo_config
+from .rloo import train_student
 from .utils import derive_seed
 
 # %% auto #0
@@ -63,10 +63,8 @@ def run_inner_loop(policy, generator, task: InnerTask, baseline_state, q_r, base
     "Restore the baseline student, RLOO-train it on the task's questions, score it on Q_R against the baseline accuracy."
     t0 = time.perf_counter()
     policy.restore(baseline_state)
-    logs = train_student(policy, task.questions, task.steps, generator=generator, batch_size=settings.student.batch_size,
-                         group_size=settings.student.group_size, max_new_tokens=settings.student.max_new_tokens,
-                         temperature=settings.student.temperature, verifier=settings.verifier, prompts=settings.prompts,
-                         config=student_rloo_config(settings.student), seed=task.seed, progress=progress)
+    logs = train_student(policy, task.questions, task.steps, settings.student, generator=generator, verifier=settings.verifier,
+                         prompts=settings.prompts, seed=task.seed, progress=progress)
     acc, _ = greedy_accuracy(generator, q_r, settings.prompts, settings.verifier, settings.student.max_new_tokens, policy.tokenizer)
     res = InnerResult(task.k, task.j, acc, acc - base_accuracy, logs, policy.snapshot() if keep_state else None,
                       time.perf_counter() - t0)
