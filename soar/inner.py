@@ -10,6 +10,7 @@ import numpy as np
 from .prompts import format_student
 from .grading import is_correct, get_verifier
 from .config import StudentConfig
+from .policy import SamplingParams
 from .promotion import median_student
 from .rloo import train_student
 from .utils import derive_seed
@@ -105,7 +106,6 @@ def learnability_reward(success_rates) -> float:
 
 def intrinsic_rewards(generator, datasets, samples: int, settings: InnerSettings, seed: int, tokenizer=None) -> list[float]:
     "Learnability reward of each dataset under the generator's (student) policy."
-    from soar.policy import SamplingParams
     v = get_verifier(settings.verifier)
     out = []
     for k, ds in enumerate(datasets):
