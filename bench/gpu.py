@@ -159,15 +159,18 @@ class Bench:
     def _train_soar(self, shape, steps, **rloo):
         from soar.policy import Policy
         from soar.generation import TransformersGenerator
-        from soar.rloo import RLOOConfig, train_student
+        from dataclasses import replace
+        from soar.config import StudentConfig
+        from soar.rloo import RLOOConfig, RLOOUpdater, train_student
         w = self.work
         pol = Policy(self.model(shape), self.tok, precision=self.precision)
         if rloo.pop('gradient_checkpointing', False): pol.model.gradient_checkpointing_enable(); pol.model.config.use_cache = False
         gen = TransformersGenerator(pol)
         cfg = RLOOConfig(lr=w['lr'], beta=w['beta'], max_grad_norm=1.0, **rloo)
         self.reset_peak(); self.sync(); t0 = time.perf_counter()
-        logs = train_student(pol, self.qs, steps, generator=gen, batch_size=w['batch'], group_size=w['group'],
-                             max_new_tokens=w['new_tokens'], config=cfg, progress=False)
+        student = StudentConfig(batch_size=w['batch'], group_size=w['group'], max_new_tokens=w['new_tokens'], lr=w['lr'], beta=w['beta'])
+        logs = train_student(pol, self.qs, steps, student, generator=gen, progress=False,
+                             updater=RLOOUpdater(pol, replace(cfg, total_steps=steps)))   # the RLOOConfig extras under test
         self.sync(); dt = time.perf_counter() - t0
         gen_s, upd_s, toks = sum(l['gen_s'] for l in logs), sum(l['update_s'] for l in logs), sum(l['tokens'] for l in logs)
         r = dict(impl='soar', shape=shape, precision=self.precision, steps=steps, seconds=round(dt, 2),

@@ -27,7 +27,7 @@ def _uptime() -> str:
 def unit_costs() -> dict:
     import torch
     torch.set_num_threads(1)
-    from soar.config import make_config
+    from soar.config import make_config, with_overrides
     from soar.evaluation import EvalConfig, train_and_evaluate, evaluate_pass_at_k, sample_teacher_questions
     from soar.experiment import resolve_model, run_filter
     from soar.outer import SoarRun
@@ -36,22 +36,23 @@ def unit_costs() -> dict:
     cfg = make_config('toy'); out = {}
     t = time.perf_counter(); mp = resolve_model(cfg); out['model_ready_s'] = time.perf_counter() - t
     out['toy_model'] = Path(mp).name
-    out['preset'] = {k: getattr(cfg, k) for k in ('toy_family', 'g', 'n', 'r', 'inner_steps', 'student_batch', 'student_group',
-                                                  'student_max_new_tokens', 'teacher_max_new_tokens')}
+    out['preset'] = {k: getattr(cfg, k) for k in ('toy_family', 'g', 'n', 'r', 'inner_steps', 'teacher_max_new_tokens')}
+    out['preset'].update(student_batch=cfg.student.batch_size, student_group=cfg.student.group_size,
+                         student_max_new_tokens=cfg.student.max_new_tokens)     # the names of the recorded results
     with tempfile.TemporaryDirectory() as td:
         t = time.perf_counter(); train, test, _ = run_filter(cfg, mp, Path(td), progress=False); out['filter_s'] = time.perf_counter() - t
         out['d_train'], out['d_test'] = len(train), len(test)
         t = time.perf_counter(); pol = load_policy(mp); out['runs'] = time.perf_counter() - t
         kw = base_eval_kwargs(cfg)
         t = time.perf_counter()
-        pk, corr = evaluate_pass_at_k(pol, test, n_samples=32, max_new_tokens=cfg.student_max_new_tokens, verifier=cfg.verifier,
+        pk, corr = evaluate_pass_at_k(pol, test, n_samples=32, max_new_tokens=cfg.student.max_new_tokens, verifier=cfg.verifier,
                                       prompts=cfg.prompts)
         out['samples'] = (time.perf_counter() - t) / corr.size
         steps = 6
-        ec = EvalConfig(**{**kw, 'steps': steps, 'eval_every': 1000, 'n_samples': 1, 'ks': (1,), 'warmup_steps': 0})
+        ec = with_overrides(EvalConfig(**kw), {'steps': steps, 'eval_every': 1000, 'n_samples': 1, 'ks': (1,), 'student.warmup_steps': 0})
         t = time.perf_counter(); train_and_evaluate(mp, [], train, test[:1], ec, seed=0)
         el = time.perf_counter() - t - 2 * out['samples'] * 1 - out['runs']
-        out['rollouts'] = el / (steps * ec.batch_size * ec.group_size)
+        out['rollouts'] = el / (steps * ec.student.batch_size * ec.student.group_size)
         t = time.perf_counter(); sample_teacher_questions(pol, 128, cfg.prompts, cfg.verifier, max_new_tokens=cfg.teacher_max_new_tokens)
         out['teacher'] = (time.perf_counter() - t) / 128
         for kind in ('grounded', 'intrinsic'):

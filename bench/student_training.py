@@ -41,18 +41,20 @@ def _model_dir(name):
 def run_ours(model, autocast=None):
     import torch
     from soar.policy import load_policy
-    from soar.rloo import RLOOConfig, train_student
+    from dataclasses import replace
+    from soar.config import StudentConfig
+    from soar.rloo import RLOOUpdater, student_rloo_config, train_student
     w = WORK
     t0 = time.perf_counter()
     pol = load_policy(_model_dir(model))
     qs = _questions(w['batch_size'] * w['steps'])
-    cfg = RLOOConfig(lr=w['lr'], beta=w['beta'], max_grad_norm=w['max_grad_norm'], autocast_dtype=autocast,
-                     micro_batch_size=w['batch_size'] * w['group_size'])
+    student = StudentConfig(batch_size=w['batch_size'], group_size=w['group_size'], max_new_tokens=w['max_new_tokens'],
+                            temperature=w['temperature'], lr=w['lr'], beta=w['beta'], max_grad_norm=w['max_grad_norm'],
+                            micro_batch_size=w['batch_size'] * w['group_size'])
+    updater = RLOOUpdater(pol, replace(student_rloo_config(student, w['steps']), autocast_dtype=autocast))
     setup = time.perf_counter() - t0
     t0 = time.perf_counter()
-    logs = train_student(pol, qs, w['steps'], batch_size=w['batch_size'], group_size=w['group_size'],
-                         max_new_tokens=w['max_new_tokens'], temperature=w['temperature'], config=cfg, seed=w['seed'],
-                         progress=False)
+    logs = train_student(pol, qs, w['steps'], student, updater=updater, seed=w['seed'], progress=False)
     dt = time.perf_counter() - t0
     return dict(seconds=dt, setup_s=setup, gen_s=sum(l['gen_s'] for l in logs), update_s=sum(l['update_s'] for l in logs),
                 completion_tokens=sum(l['tokens'] for l in logs), reward=sum(l['reward'] for l in logs) / len(logs),

@@ -30,7 +30,8 @@ def main():
     from soar.policy import load_policy
     from soar.generation import make_generator
     from soar.prompts import format_teacher
-    from soar.rloo import train_student, RLOOConfig
+    from dataclasses import replace
+    from soar.rloo import train_student
     from soar.toy import toy_answer
     cfg = make_config('toy'); mp = resolve_model(cfg)
     with tempfile.TemporaryDirectory() as td: d_train, _, _ = run_filter(cfg, mp, Path(td), progress=False)
@@ -47,18 +48,16 @@ def main():
             pol.restore(base); track = {}
             def log(row):
                 if (row['step'] + 1) % 2 == 0:
-                    track[row['step'] + 1] = greedy_accuracy(gen, q_r, cfg.prompts, cfg.verifier, cfg.student_max_new_tokens)[0]
-            train_student(pol, ds, a.steps, generator=gen, batch_size=cfg.student_batch, group_size=cfg.student_group,
-                          max_new_tokens=cfg.student_max_new_tokens, verifier=cfg.verifier, prompts=cfg.prompts,
-                          config=RLOOConfig(lr=lr, beta=cfg.beta, micro_batch_size=cfg.micro_batch), seed=k,
-                          progress=False, log=log)
+                    track[row['step'] + 1] = greedy_accuracy(gen, q_r, cfg.prompts, cfg.verifier, cfg.student.max_new_tokens)[0]
+            train_student(pol, ds, a.steps, replace(cfg.student, lr=lr), generator=gen, verifier=cfg.verifier,
+                          prompts=cfg.prompts, seed=k, progress=False, log=log)
             rows.append(dict(dataset=k, lr=lr, share_4_to_6=float(np.mean([4 <= t <= 6 for t in terms])),
                              wrong_answers=sum(q.answer != toy_answer(q.problem) for q in ds), qr_greedy=track))
             print(json.dumps(rows[-1]), flush=True)
     pol.restore(base)
     res = dict(date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'), machine=platform.processor() or platform.machine(),
                cpu_count=os.cpu_count(), threads=torch.get_num_threads(), preset_inner_steps=cfg.inner_steps,
-               preset_student_lr=cfg.student_lr, qr_size=len(q_r), d_train=len(d_train), seconds=round(time.perf_counter() - t0, 1), rows=rows)
+               preset_student_lr=cfg.student.lr, qr_size=len(q_r), d_train=len(d_train), seconds=round(time.perf_counter() - t0, 1), rows=rows)
     Path(a.out).parent.mkdir(parents=True, exist_ok=True); Path(a.out).write_text(json.dumps(res, indent=1))
     print('wrote', a.out)
 

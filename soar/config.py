@@ -4,20 +4,48 @@
 
 # %% ../nbs/20_config.ipynb #6a1063a6
 from __future__ import annotations
-import dataclasses, json, os, typing
+import dataclasses, json, os, re, types, typing
 from dataclasses import dataclass, field, fields, asdict, replace
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['SPECIAL_MODELS', 'PRESETS', 'SoarConfig', 'ConfigError', 'validate', 'make_config', 'parse_overrides', 'load_config',
-           'config_help']
+__all__ = ['SPECIAL_MODELS', 'PRESETS', 'LEGACY_KEYS', 'ConfigError', 'StudentConfig', 'SoarConfig', 'validate', 'parse_value',
+           'with_overrides', 'field_type', 'make_config', 'parse_overrides', 'load_config', 'config_help']
+
+# %% ../nbs/20_config.ipynb #1faec679
+class ConfigError(ValueError):
+    "An invalid SOAR config; the message names the key."
+
+def _f(default, help: str, choices=None):
+    return field(default=default, metadata={'help': help, 'choices': choices})
+
+@dataclass
+class StudentConfig:
+    "How a student learns (defaults: the paper's inner loop); used by the inner loops, the evaluation students and `train_student`."
+    batch_size: int = _f(8, 'questions per student step')
+    group_size: int = _f(32, 'completions per question (student RLOO group)')
+    lr: float = _f(1e-5, 'student AdamW learning rate')
+    warmup_steps: int = _f(0, 'linear lr warmup steps (then a cosine schedule over the steps of one student)')
+    micro_batch_size: int = _f(32, 'student rollouts per backward pass (gradient accumulation)')
+    max_new_tokens: int = _f(1024, 'max new tokens per student rollout (and per Q_R / test answer)')
+    temperature: float = _f(1.0, 'student sampling temperature')
+    max_grad_norm: float = _f(1.0, 'gradient-norm clipping (0 = none). The paper states none; 1.0 is the common RLOO/PPO default')
+    weight_decay: float = _f(0.0, 'AdamW weight decay. The paper states none; 0: a 10-20-step inner loop should move the '
+                             'student by its gradient only')
+    beta: float = _f(0.001, 'KL coefficient to the frozen reference (k3 estimator, summed over completion tokens)')
+
+    def __post_init__(self):
+        if self.max_grad_norm is None: self.max_grad_norm = 0.0      # RLOOConfig's spelling of "no clipping"
+        for k in ('batch_size', 'micro_batch_size', 'max_new_tokens'):
+            if getattr(self, k) < 1: raise ConfigError(f"student.{k}: must be >= 1, got {getattr(self, k)}")
+        if self.group_size < 2: raise ConfigError(f"student.group_size: RLOO needs a group of at least 2 (leave-one-out baseline), got {self.group_size}")
+        if not self.lr > 0: raise ConfigError(f"student.lr: must be > 0, got {self.lr}")
+        for k in ('warmup_steps', 'max_grad_norm', 'weight_decay', 'beta', 'temperature'):
+            if getattr(self, k) < 0: raise ConfigError(f"student.{k}: must be >= 0, got {getattr(self, k)}")
 
 # %% ../nbs/20_config.ipynb #f8d92a22
 _PARAM_DTYPE = {'fp32': 'float32', 'bf16-mixed': 'float32', 'bf16': 'bfloat16', 'fp16': 'float16'}   # as soar.policy.PRECISIONS
 _LEGACY_PRECISION = {'float32': 'fp32', 'bfloat16': 'bf16', 'float16': 'fp16'}
-
-def _f(default, help: str, choices=None):
-    return field(default=default, metadata={'help': help, 'choices': choices})
 
 @dataclass
 class SoarConfig:
@@ -60,12 +88,12 @@ class SoarConfig:
                                      "policy gradient + KL (a few hundred steps from the base model)")
     teacher_max_new_tokens: int = _f(512, 'max new tokens per teacher sample')
     teacher_temperature: float = _f(1.0, 'teacher sampling temperature')
-    beta: float = _f(0.001, 'KL coefficient to the frozen reference (teacher and students)')
+    teacher_beta: float = _f(0.001, "teacher KL coefficient to the frozen reference (the students' is student.beta)")
     min_acceptance: float = _f(0.01, 'stop with an error if the teacher acceptance rate stays below this...')
     acceptance_patience: int = _f(3, '...for this many consecutive sampling rounds')
     max_teacher_rounds: int = _f(50, 'max sampling rounds per outer step to collect g*n parsable questions')
     intrinsic_samples: int = _f(32, 'student samples per question for the intrinsic (learnability) reward')
-    teacher_save_steps: tuple = _f((), 'outer steps after which the teacher is saved to teachers/step_NNNN for evaluation '
+    teacher_save_steps: tuple[int, ...] = _f((), 'outer steps after which the teacher is saved to teachers/step_NNNN for evaluation '
                                    '(e.g. 170: the paper reads HARP teachers at step 170, MATH ones at 200 = the end); '
                                    'the final teacher is always saved to teacher/')
     # --- inner loop (student)
@@ -76,17 +104,9 @@ class SoarConfig:
                                  "inner_steps + p x (inner_steps_after_promotion - inner_steps) after p promotions "
                                  "(v1: '10-20 steps depending on the promotion stage'; up to 30 after 4)",
                                  ('flat', 'per_promotion'))
-    student_batch: int = _f(8, 'questions per student step')
-    student_group: int = _f(32, 'completions per question (student RLOO group)')
-    student_lr: float = _f(1e-5, 'student AdamW learning rate')
-    student_warmup: int = _f(0, 'student warmup steps in the inner loop')
-    student_max_new_tokens: int = _f(1024, 'max new tokens per student rollout and Q_R answer')
-    student_temperature: float = _f(1.0, 'student sampling temperature')
-    micro_batch: int = _f(32, 'student rollouts per backward pass (gradient accumulation)')
-    student_max_grad_norm: float = _f(1.0, 'student gradient-norm clipping (0 = none), inner loops and evaluation '
-                                      'students. The paper states none; 1.0 is the common RLOO/PPO default')
-    student_weight_decay: float = _f(0.0, 'student AdamW weight decay, inner loops and evaluation students. The paper '
-                                     'states none; 0: a 10-20-step inner loop should move the student by its gradient only')
+    student: StudentConfig = field(default_factory=StudentConfig, metadata={
+        'help': 'how the students of the inner loops learn (and, in `soar reproduce`, the evaluation students): '
+                'student.KEY, see StudentConfig', 'choices': None})
     # --- promotion
     tau: float = _f(0.01, 'promotion threshold on the rolling mean reward')
     window: int = _f(3, 'rolling-mean window m')
@@ -104,6 +124,7 @@ class SoarConfig:
     executor: str = _f('inprocess', 'how the g*r inner loops run', ('inprocess',))
 
     def __post_init__(self):
+        if isinstance(self.student, dict): self.student = StudentConfig(**self.student)
         try: self.teacher_save_steps = tuple(sorted({int(s) for s in (self.teacher_save_steps or ())}))
         except (TypeError, ValueError): raise ConfigError(f"teacher_save_steps: expected outer steps (integers), got {self.teacher_save_steps!r}") from None
         # precision and the legacy dtype fill each other in; given both, validate() checks that they agree
@@ -117,10 +138,6 @@ class SoarConfig:
 # %% ../nbs/20_config.ipynb #afc9e8bb
 SPECIAL_MODELS = ('toy', 'smollm2')
 
-class ConfigError(ValueError):
-    "An invalid SOAR config; the message names the key."
-
-import re
 _HUB_ID = re.compile(r'^[A-Za-z0-9][\w.-]*/[\w.-]+$')
 def _looks_local(p: str) -> bool: return not _HUB_ID.match(p) or p.startswith(('.', '~'))
 
@@ -130,31 +147,30 @@ def validate(c: SoarConfig) -> SoarConfig:
         ch = f.metadata.get('choices')
         if ch and getattr(c, f.name) not in ch: raise ConfigError(f"{f.name}: must be one of {list(ch)}, got {getattr(c, f.name)!r}")
     pos = ['fail_k', 'fail_max_new_tokens', 'outer_steps', 'n', 'r', 'qr_size', 'teacher_micro_batch', 'teacher_max_new_tokens',
-           'max_teacher_rounds', 'intrinsic_samples', 'inner_steps', 'inner_steps_after_promotion', 'student_batch',
-           'student_max_new_tokens', 'micro_batch', 'window', 'acceptance_patience']
+           'max_teacher_rounds', 'intrinsic_samples', 'inner_steps', 'inner_steps_after_promotion',
+           'window', 'acceptance_patience']
     for k in pos:
         if getattr(c, k) < 1: raise ConfigError(f"{k}: must be >= 1, got {getattr(c, k)}")
-    for k in ('g', 'student_group'):
+    for k in ('g',):
         if getattr(c, k) < 2: raise ConfigError(f"{k}: RLOO needs a group of at least 2 (leave-one-out baseline), got {getattr(c, k)}")
-    for k in ('teacher_lr', 'student_lr'):
+    for k in ('teacher_lr',):
         if not getattr(c, k) > 0: raise ConfigError(f"{k}: must be > 0, got {getattr(c, k)}")
-    for k in ('tau', 'beta', 'teacher_warmup', 'student_warmup', 'lora_rank', 'split_seed', 'teacher_max_grad_norm',
-              'teacher_weight_decay', 'student_max_grad_norm', 'student_weight_decay'):
+    for k in ('tau', 'teacher_beta', 'teacher_warmup', 'lora_rank', 'split_seed', 'teacher_max_grad_norm', 'teacher_weight_decay'):
         if getattr(c, k) < 0: raise ConfigError(f"{k}: must be >= 0, got {getattr(c, k)}")
-    for k in ('fail_temperature', 'teacher_temperature', 'student_temperature'):
+    for k in ('fail_temperature', 'teacher_temperature'):
         if getattr(c, k) < 0: raise ConfigError(f"{k}: must be >= 0, got {getattr(c, k)}")
     if not 0 <= c.min_acceptance < 1: raise ConfigError(f"min_acceptance: must be in [0, 1), got {c.min_acceptance}")
     bad = [s for s in c.teacher_save_steps if not 1 <= s <= c.outer_steps]
     if bad: raise ConfigError(f"teacher_save_steps: step {bad[0]} is outside 1..outer_steps ({c.outer_steps})")
-    if c.n % c.student_batch: raise ConfigError(f"n: the {c.n} questions of a dataset must split into student batches of {c.student_batch} (n % student_batch == 0)")
+    if c.n % c.student.batch_size: raise ConfigError(f"n: the {c.n} questions of a dataset must split into student batches of {c.student.batch_size} (n % student.batch_size == 0)")
     if c.max_pool is not None and c.max_pool < 2: raise ConfigError(f"max_pool: must be >= 2 or None, got {c.max_pool}")
     if _PARAM_DTYPE[c.precision] != c.dtype:
         raise ConfigError(f"dtype: {c.dtype!r} contradicts precision={c.precision!r} ({_PARAM_DTYPE[c.precision]} weights); set precision only")
     if c.precision in ('bf16', 'fp16'):
-        from soar.policy import lr_floor, TYPICAL_WEIGHT
-        for k in ('teacher_lr', 'student_lr'):
-            if getattr(c, k) < lr_floor(c.precision):
-                raise ConfigError(f"{k}: {getattr(c, k):g} is below half an ulp of a typical weight ({TYPICAL_WEIGHT}) in "
+        from soar.policy import lr_floor, TYPICAL_WEIGHT   # lazy: soar.policy imports torch (heavy), config stays light
+        for k, lr in (('teacher_lr', c.teacher_lr), ('student.lr', c.student.lr)):
+            if lr < lr_floor(c.precision):
+                raise ConfigError(f"{k}: {lr:g} is below half an ulp of a typical weight ({TYPICAL_WEIGHT}) in "
                                   f"{c.dtype} ({lr_floor(c.precision):.2g}): most updates would round away. "
                                   "Use precision='bf16-mixed' (float32 master weights under bf16 autocast)")
     if c.backend == 'vllm' and not c.device.startswith('cuda'): raise ConfigError(f"backend: 'vllm' needs a CUDA device, got device={c.device!r}")
@@ -170,36 +186,103 @@ PRESETS: dict[str, dict] = {
     'smollm2-cpu': dict(model='smollm2', prompts='math-chat-fewshot', verifier='math', dataset='math', max_pool=64,
                         fail_k=8, fail_max_new_tokens=128, outer_steps=2, g=2, n=4, r=1, qr_size=8,
                         teacher_micro_batch=4, teacher_max_new_tokens=128, teacher_warmup=0, inner_steps=2,
-                        inner_steps_after_promotion=3, student_batch=2, student_group=4, student_max_new_tokens=128,
-                        micro_batch=8),
+                        inner_steps_after_promotion=3,
+                        student=dict(batch_size=2, group_size=4, max_new_tokens=128, micro_batch_size=8)),
     'toy': dict(model='toy', prompts='toy', verifier='integer', dataset='toy', toy_family='add7', max_pool=64,
                 fail_k=128, fail_max_new_tokens=96, outer_steps=8, g=4, n=16, r=1, qr_size=24, teacher_lr=1e-4,
                 teacher_warmup=2, teacher_micro_batch=64, teacher_max_new_tokens=144, inner_steps=8,
-                inner_steps_after_promotion=10, student_batch=8, student_group=8, student_lr=3e-4,
-                student_max_new_tokens=96, micro_batch=64, tau=0.01),
+                inner_steps_after_promotion=10, tau=0.01,
+                student=dict(batch_size=8, group_size=8, lr=3e-4, max_new_tokens=96, micro_batch_size=64)),
 }
 
-def _coerce(f: dataclasses.Field, v):
-    "Parse a string override into the field's type."
-    if not isinstance(v, str): return v
-    t = f.type if not isinstance(f.type, str) else eval(f.type, {'typing': typing, 'Optional': typing.Optional})
-    opt = typing.get_origin(t) is typing.Union
-    base = [a for a in typing.get_args(t) if a is not type(None)][0] if opt else t
-    if opt and v.lower() in ('none', 'null', ''): return None
+# %% ../nbs/20_config.ipynb #149ad388
+LEGACY_KEYS: dict[str, tuple] = {   # flat names of earlier versions (still accepted) -> the key(s) they set now
+    'student_batch': ('student.batch_size',), 'student_group': ('student.group_size',), 'student_lr': ('student.lr',),
+    'student_warmup': ('student.warmup_steps',), 'micro_batch': ('student.micro_batch_size',),
+    'student_max_new_tokens': ('student.max_new_tokens',), 'student_temperature': ('student.temperature',),
+    'student_max_grad_norm': ('student.max_grad_norm',), 'student_weight_decay': ('student.weight_decay',),
+    'beta': ('teacher_beta', 'student.beta'),
+}
+
+_TRUE, _FALSE = ('1', 'true', 'yes', 'on'), ('0', 'false', 'no', 'off')
+
+def _type_name(tp) -> str: return getattr(tp, '__name__', None) if typing.get_origin(tp) is None else str(tp).replace('typing.', '')
+
+def parse_value(key: str, tp, v):
+    "`v` as the type `tp` (a field's type hint): strings (from `--set`) are parsed, other values are kept (lists become tuples for tuple types)."
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        opts = [a for a in args if a is not type(None)]
+        if len(opts) < len(args) and (v is None or isinstance(v, str) and v.strip().lower() in ('none', 'null', '')): return None
+        for a in opts:                                          # e.g. int | str: the first type that parses
+            try: return parse_value(key, a, v)
+            except ConfigError:
+                if a is opts[-1]: raise
+    if dataclasses.is_dataclass(tp):                            # a nested config: its value, a dict or a JSON object
+        if isinstance(v, tp): return v
+        if isinstance(v, str):
+            try: v = json.loads(v)
+            except json.JSONDecodeError: raise ConfigError(f"{key}: cannot parse {v!r} as a JSON object") from None
+        if not isinstance(v, dict): raise ConfigError(f"{key}: expected a JSON object of {tp.__name__} keys, got {v!r}")
+        return with_overrides(tp, v, where=f'{key}.')
+    if not isinstance(v, str): return tuple(v) if (origin or tp) is tuple and isinstance(v, list) else v
+    s = v.strip()
     try:
-        if base is bool: return v.lower() in ('1', 'true', 'yes')
-        if base is tuple: return tuple(int(x) for x in re.split(r'[\s,]+', v.strip('()[] ')) if x)
-        return base(v) if base in (int, float, str) else v
-    except ValueError: raise ConfigError(f"{f.name}: cannot parse {v!r} as {base.__name__}") from None
+        if tp is bool:
+            if s.lower() in _TRUE + _FALSE: return s.lower() in _TRUE
+            raise ValueError
+        if tp in (int, float): return tp(s)
+        if (origin or tp) in (tuple, list):
+            el = args[0] if args else str
+            xs = [parse_value(key, el, x) for x in re.split(r'[\s,]+', s.strip('()[] ')) if x]
+            return tuple(xs) if (origin or tp) is tuple else xs
+        if (origin or tp) is dict:
+            d = json.loads(s)
+            if not isinstance(d, dict): raise ValueError
+            return d
+    except ConfigError: raise                                   # an element's error names it
+    except (ValueError, json.JSONDecodeError): raise ConfigError(f"{key}: cannot parse {v!r} as {_type_name(tp)}") from None
+    return v                                                    # str (and anything untyped)
+
+def with_overrides(base, overrides, aliases: dict | None = None, where: str = '', unknown: str = 'unknown config key'):
+    """`base` (a config dataclass instance, or the class: its defaults) with `overrides` `{key: value}` applied and
+    parsed by field type; `a.b` sets field `b` of the nested config `a`; `aliases` maps a key to the key(s) it sets."""
+    cls = base if isinstance(base, type) else type(base)
+    hints, flds = typing.get_type_hints(cls), {f.name: f for f in fields(cls)}
+    kw, nested = {}, {}
+    for k, v in (overrides.items() if isinstance(overrides, dict) else overrides):   # in order: a later key wins
+        for key in (aliases or {}).get(k, (k,)):
+            name, _, rest = key.partition('.')
+            if name not in flds or not flds[name].init: raise ConfigError(f"{where}{k}: {unknown}")
+            if dataclasses.is_dataclass(hints[name]) and (rest or not isinstance(v, hints[name])):
+                if not rest and not isinstance(v, dict): v = parse_value(f'{where}{key}', dict, v)   # a JSON object
+                nested.setdefault(name, {}).update({rest: v} if rest else v)   # merged over the current value
+            elif dataclasses.is_dataclass(hints[name]): kw[name] = v; nested.pop(name, None)      # a whole config replaces
+            elif rest: raise ConfigError(f"{where}{k}: {name} has no sub-keys")
+            else: kw[name] = parse_value(f'{where}{key}', hints[name], v)
+    for name, sub in nested.items():
+        f = flds[name]
+        cur = kw.get(name) if name in kw else (getattr(base, name) if not isinstance(base, type)
+                                               else f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default)
+        kw[name] = with_overrides(cur, sub, where=f'{where}{name}.', unknown=unknown)
+    return cls(**kw) if isinstance(base, type) else replace(base, **kw)
+
+def field_type(cls, key: str, aliases: dict | None = None):
+    "The type hint of `key` in the config dataclass `cls` (`a.b`: field `b` of the nested config `a`; an alias: its first key)."
+    key = (aliases or {}).get(key, (key,))[0]
+    name, _, rest = key.partition('.')
+    hints = typing.get_type_hints(cls)
+    if name not in hints: raise ConfigError(f"{key}: unknown config key")
+    if not rest: return hints[name]
+    if not dataclasses.is_dataclass(hints[name]): raise ConfigError(f"{key}: {name} has no sub-keys")
+    return field_type(hints[name], rest)
 
 def make_config(preset: str = 'toy', **overrides) -> SoarConfig:
-    "A validated config: the paper's defaults, then the preset, then `overrides` (strings are parsed by field type)."
+    """A validated config: the paper's defaults, then the preset, then `overrides` (strings are parsed by field type;
+    `student.KEY` keys come in as `**{'student.lr': ...}`, the `LEGACY_KEYS` as plain keywords)."""
     if preset not in PRESETS: raise ConfigError(f"preset: unknown preset {preset!r}; choose one of {sorted(PRESETS)}")
-    fs = {f.name: f for f in fields(SoarConfig)}
-    unknown = [k for k in overrides if k not in fs]
-    if unknown: raise ConfigError(f"{unknown[0]}: unknown config key (see `soar run --help` for the keys)")
-    kw = {**PRESETS[preset], **{k: _coerce(fs[k], v) for k, v in overrides.items()}}
-    return SoarConfig(**kw)
+    return with_overrides(SoarConfig, [*PRESETS[preset].items(), *overrides.items()], LEGACY_KEYS,
+                          unknown='unknown config key (see `soar run --help` for the keys)')
 
 def parse_overrides(items: list[str]) -> dict:
     "`['key=value', ...]` (from `--set`) → dict; values stay strings and are parsed by `make_config`."
@@ -210,18 +293,17 @@ def parse_overrides(items: list[str]) -> dict:
     return out
 
 def load_config(path) -> SoarConfig:
-    "Reload a resolved config (a run directory's `config.json`); unknown keys are errors."
-    d = json.loads(Path(path).read_text())
-    fs = {f.name for f in fields(SoarConfig)}
-    bad = [k for k in d if k not in fs]
-    if bad: raise ConfigError(f"{bad[0]}: unknown config key in {path}")
-    return SoarConfig(**d)
+    "Reload a resolved config (a run directory's `config.json`, also one written with the flat `LEGACY_KEYS`); unknown keys are errors."
+    return with_overrides(SoarConfig, json.loads(Path(path).read_text()), LEGACY_KEYS, unknown=f'unknown config key in {path}')
 
 # %% ../nbs/20_config.ipynb #aeb2a7cc
 def config_help() -> str:
     "Presets and keys, one line each."
     lines = ['presets: ' + ', '.join(PRESETS), '', 'keys (paper default; --set key=value):']
     for f in fields(SoarConfig):
+        if f.name == 'student':
+            lines += [f"  student.{g.name:20s} {g.default!r:>36}  {g.metadata['help']}" for g in fields(StudentConfig)]; continue
         ch = f.metadata.get('choices')
         lines.append(f"  {f.name:28s} {f.default!r:>36}  {f.metadata['help']}" + (f" {list(ch)}" if ch else ''))
+    lines += ['', 'earlier names, still accepted: ' + ', '.join(f"{k} -> {'+'.join(v)}" for k, v in LEGACY_KEYS.items())]
     return '\n'.join(lines)

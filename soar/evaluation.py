@@ -12,17 +12,18 @@ import numpy as np
 import pandas as pd
 from .data import Problem
 from .metrics import DEFAULT_KS, pass_at_k_table, seed_table, seed_stats
-from .utils import atomic_write_json, config_hash
+from .utils import atomic_write_json, config_hash, Progress
+from .config import StudentConfig, with_overrides
+from .rloo import RLOOUpdater, student_rloo_config, train_student, _question_sampler
 from .policy import Policy, load_policy
 from .generation import SamplingParams, make_generator, generate_and_grade
-from .rloo import _question_sampler
 
 # %% auto #0
-__all__ = ['PAPER_TASK_CONFIG', 'EvalConfig', 'centered_moving_average', 'reward_slopes', 'plateau_step', 'window_pass_at_k',
-           'select_checkpoint', 'evaluate_pass_at_k', 'question_batches', 'train_steps', 'eval_warmup', 'eval_schedule',
-           'train_and_evaluate', 'sample_teacher_questions', 'MethodSpec', 'base_method', 'hard_only', 'pq_method',
-           'ood_method', 'ps_method', 'teacher_method', 'real_method', 'EvalTask', 'run_one', 'EvalResults',
-           'load_results', 'run_evaluation']
+__all__ = ['EVAL_LEGACY_KEYS', 'PAPER_TASK_CONFIG', 'EvalConfig', 'centered_moving_average', 'reward_slopes', 'plateau_step',
+           'window_pass_at_k', 'select_checkpoint', 'evaluate_pass_at_k', 'question_batches', 'train_steps',
+           'eval_warmup', 'eval_schedule', 'train_and_evaluate', 'sample_teacher_questions', 'MethodSpec',
+           'base_method', 'hard_only', 'pq_method', 'ood_method', 'ps_method', 'teacher_method', 'real_method',
+           'EvalTask', 'run_one', 'EvalResults', 'load_results', 'run_evaluation']
 
 # %% ../nbs/30_evaluation.ipynb #da7b5020
 @dataclass
@@ -32,17 +33,14 @@ class EvalConfig:
     eval_every: int = 25                # E: test pass@k every E steps (and at step 0 and at the end)
     mode: str = 'mixed'                 # 'mixed' (union of synthetic + real, sampled uniformly) | 'curriculum'
     curriculum_steps: int = 64          # curriculum: steps on the synthetic questions before switching to real
-    batch_size: int = 8                 # questions per RLOO step
-    group_size: int = 32                # completions per question
-    max_new_tokens: int = 1024          # rollouts and test samples
-    temperature: float = 1.0            # rollouts and test samples
-    warmup_steps: int = 20              # lr warmup of an evaluation student ...
-    curriculum_warmup_steps: int = 0    # ... and of the curriculum runs named by `curriculum_warmup_for` (paper B.7)
+    student: StudentConfig = field(default_factory=lambda: StudentConfig(warmup_steps=20, micro_batch_size=8))
+                                        # how the fresh student learns: its batch, group, lr, warmup (20, Table 3), ...
+                                        # its max_new_tokens and temperature also serve the test samples
+    curriculum_warmup_steps: int = 0    # the warmup of the curriculum runs named by `curriculum_warmup_for` (paper B.7)
     curriculum_warmup_for: str = 'pq'   # 'pq': only SOAR-PQ curriculum runs (B.7 states it for PQ) | 'synthetic': every
                                         # curriculum run with synthetic questions (Grounded-T, Base-T, ... too)
-    rloo: dict = field(default_factory=dict)   # RLOOConfig overrides (lr, beta, micro_batch_size, ...)
     n_samples: int = 32                 # test samples per problem
-    ks: tuple = DEFAULT_KS              # pass@k read from the n_samples
+    ks: tuple[int, ...] = DEFAULT_KS              # pass@k read from the n_samples
     checkpoint: str = 'plateau'         # 'plateau' (the paper's rule) | 'fixed' (OlympiadBench: step 50) | 'final'
     fixed_step: int = 50
     stop_at_read: bool = True           # 'fixed': stop training at fixed_step, the last step read (the cosine schedule
@@ -63,6 +61,7 @@ class EvalConfig:
     device: str = 'cpu'
 
     def __post_init__(self):
+        if isinstance(self.student, dict): self.student = StudentConfig(**self.student)   # from `to_dict()`
         if self.mode not in ('mixed', 'curriculum'): raise ValueError(f"EvalConfig.mode must be 'mixed' or 'curriculum', got {self.mode!r}")
         if self.checkpoint not in ('plateau', 'fixed', 'final'):
             raise ValueError(f"EvalConfig.checkpoint must be 'plateau', 'fixed' or 'final', got {self.checkpoint!r}")
@@ -77,6 +76,9 @@ class EvalConfig:
         d = asdict(self)
         if d['precision'] is None: del d['precision']   # the key set (and result-cache keys) of configs that predate it
         return d
+
+EVAL_LEGACY_KEYS = {k: (f'student.{k}',) for k in ('batch_size', 'group_size', 'max_new_tokens', 'temperature', 'warmup_steps')}
+EVAL_LEGACY_KEYS['rloo'] = ('student',)     # the RLOOConfig overrides of earlier versions: lr, beta, micro_batch_size, ...
 
 PAPER_TASK_CONFIG = {
     'math': dict(mode='curriculum'),                                    # B.6 / v1 §4.3: curriculum on MATH
@@ -188,10 +190,10 @@ def train_steps(config: EvalConfig) -> int:
     return min(c.steps, c.fixed_step) if c.checkpoint == 'fixed' and c.stop_at_read else c.steps
 
 def eval_warmup(config: EvalConfig, synthetic: bool, pq: bool = False) -> int:
-    "Warmup of one fresh student: `curriculum_warmup_steps` for the curriculum runs `curriculum_warmup_for` names, else `warmup_steps`."
+    "Warmup of one fresh student: `curriculum_warmup_steps` for the curriculum runs `curriculum_warmup_for` names, else `student.warmup_steps`."
     c = config
     zero = c.mode == 'curriculum' and synthetic and (pq or c.curriculum_warmup_for == 'synthetic')
-    return c.curriculum_warmup_steps if zero else c.warmup_steps
+    return c.curriculum_warmup_steps if zero else c.student.warmup_steps
 
 def eval_schedule(config: EvalConfig) -> list[int]:
     "The steps at which test pass@k is measured: 0, every `eval_every`, the last trained step, and `fixed_step` for 'fixed'."
@@ -203,19 +205,17 @@ def eval_schedule(config: EvalConfig) -> list[int]:
 def train_and_evaluate(student, synthetic: Sequence, real: Sequence, test: Sequence, config: EvalConfig | None = None,
                        seed: int = 0, progress: bool = False, pq: bool = False) -> dict:
     "Train a fresh student on synthetic + real questions, measure test pass@k on `eval_schedule`; `{'train', 'evals', 'checkpoint'}`."
-    from soar.rloo import RLOOConfig, RLOOUpdater, train_student
     c = config or EvalConfig()
     policy, gen = _generator(student, c.backend, c.dtype, c.device, c.precision)
     synthetic, real = list(synthetic), list(real)
-    batches = question_batches(synthetic, real, c.steps, c.batch_size, c.mode, c.curriculum_steps, seed) if c.steps else []
+    batches = question_batches(synthetic, real, c.steps, c.student.batch_size, c.mode, c.curriculum_steps, seed) if c.steps else []
     warm = eval_warmup(c, bool(synthetic), pq)
     n_steps = train_steps(c)                                   # the cosine schedule spans c.steps even when stopped early
     updater = None
     if c.steps:
-        rc = RLOOConfig(**{**c.rloo, 'warmup_steps': warm, 'total_steps': c.steps, 'temperature': c.temperature})
-        updater = RLOOUpdater(policy, rc)
+        updater = RLOOUpdater(policy, student_rloo_config(replace(c.student, warmup_steps=warm), c.steps))
     when, evals, train = set(eval_schedule(c)), [], []
-    ekw = dict(n_samples=c.n_samples, ks=c.ks, temperature=c.temperature, max_new_tokens=c.max_new_tokens,
+    ekw = dict(n_samples=c.n_samples, ks=c.ks, temperature=c.student.temperature, max_new_tokens=c.student.max_new_tokens,
                verifier=c.verifier, prompts=c.prompts, seed=derive_seed(seed, 'eval'))
     t0 = time.perf_counter()
     for t in range(n_steps + 1):
@@ -225,8 +225,7 @@ def train_and_evaluate(student, synthetic: Sequence, real: Sequence, test: Seque
             if progress: print(f"step {t:5d}  test " + ' '.join(f"pass@{k}={v:.3f}" for k, v in pk.items()), flush=True)
         if t == n_steps: break
         batch = batches[t]
-        [row] = train_student(policy, [q for _, q in batch], 1, generator=gen, batch_size=len(batch),
-                              group_size=c.group_size, max_new_tokens=c.max_new_tokens, temperature=c.temperature,
+        [row] = train_student(policy, [q for _, q in batch], 1, replace(c.student, batch_size=len(batch)), generator=gen,
                               verifier=c.verifier, prompts=c.prompts, seed=derive_seed(seed, 'train', t),
                               progress=False, updater=updater)
         row.update(step=t, questions=[q.id for _, q in batch], n_synthetic=sum(o == 'synthetic' for o, _ in batch))
@@ -341,8 +340,8 @@ def _slug(s: str) -> str: return re.sub(r'[^A-Za-z0-9_.+-]+', '_', s).strip('_')
 def run_one(method: MethodSpec, task: EvalTask, config: EvalConfig, source=None, seed: int = 0,
             progress: bool = False) -> dict:
     "Run one (method, source, seed): build its synthetic questions and student, train (or not), read pass@k."
-    c = replace(config, **method.overrides)
-    if method.group_mult != 1: c = replace(c, group_size=c.group_size * method.group_mult)
+    c = with_overrides(config, method.overrides, EVAL_LEGACY_KEYS)
+    if method.group_mult != 1: c = replace(c, student=replace(c.student, group_size=c.student.group_size * method.group_mult))
     if not method.train: c = replace(c, steps=0)
     t0 = time.perf_counter()
     synthetic = list(method.synthetic(source, seed, task, c)) if method.synthetic and method.train else []
@@ -392,16 +391,15 @@ def load_results(out_dir) -> EvalResults:
 def run_evaluation(methods: Sequence[MethodSpec], task: EvalTask, config: EvalConfig | None = None,
                    seeds: Sequence[int] = (0, 1, 2), out_dir='eval_results', progress: bool = True) -> EvalResults:
     "Every method × source × seed (skipping those already in `out_dir` with the same key); the results of this call."
-    base = replace(config or EvalConfig(), **task.config)
+    base = with_overrides(config or EvalConfig(), task.config, EVAL_LEGACY_KEYS)
     out, records = Path(out_dir), []
     names = [m.name for m in methods]
     if len(set(names)) != len(names): raise ValueError(f"run_evaluation: duplicate method names {names}")
-    from soar.utils import Progress   # plain lines with an ETA, also every 30 s during a job (papermill-friendly)
     bar = Progress(sum(len(m.sources) for m in methods) * len(seeds), 'evaluation jobs', enabled=progress)
     for m in methods:
         for si, src in enumerate(m.sources):
             for seed in seeds:
-                c = replace(base, **m.overrides)
+                c = with_overrides(base, m.overrides, EVAL_LEGACY_KEYS)
                 key = dict(task=task.key(), method=dict(name=m.name, **m.key), source=si, seed=int(seed), config=c.to_dict())
                 h, path = config_hash(key), out / _slug(m.name) / f'source{si}-seed{seed}.json'
                 if path.exists():

@@ -126,7 +126,7 @@ def stage_accuracies(cfg: SoarConfig, model_path: str, d_train: list, out) -> li
     for name, path in dirs:
         pol = load_policy(path, precision=cfg.precision, device=cfg.device)
         acc, _ = greedy_accuracy(make_generator(pol, backend=cfg.backend), d_train, cfg.prompts, cfg.verifier,
-                                 cfg.student_max_new_tokens, pol.tokenizer)
+                                 cfg.student.max_new_tokens, pol.tokenizer)
         rows.append(dict(stage=name, d_train_accuracy=acc))
     write_jsonl(out/'stage_accuracy.jsonl', rows)
     return rows

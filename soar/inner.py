@@ -9,7 +9,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from .prompts import format_student
 from .grading import is_correct, get_verifier
+from .config import StudentConfig
 from .generation import SamplingParams, generate_and_grade
+from .promotion import median_student
+from .rloo import train_student
+from .utils import derive_seed
 
 # %% auto #0
 __all__ = ['EXECUTORS', 'greedy_accuracy', 'InnerSettings', 'InnerTask', 'InnerResult', 'run_inner_loop', 'InProcessExecutor',
@@ -26,23 +30,12 @@ def greedy_accuracy(generator, questions, prompts='math', verifier='math', max_n
     return float(np.mean(ok)), ok
 
 # %% ../nbs/22_inner.ipynb #0a28c10b
-from .utils import derive_seed
-
 @dataclass
 class InnerSettings:
-    "Student-side settings shared by every inner loop of a run."
-    batch_size: int = 8
-    group_size: int = 32
-    lr: float = 1e-5
-    warmup: int = 0
-    beta: float = 0.001
-    max_new_tokens: int = 1024
-    temperature: float = 1.0
-    micro_batch: int = 32
+    "What every inner loop of a run shares: how the student learns (`SoarConfig.student`), how its questions are prompted and graded."
+    student: StudentConfig = field(default_factory=StudentConfig)
     prompts: str = 'math'
     verifier: str = 'math'
-    max_grad_norm: float = 1.0          # gradient clipping (0: none) and ...
-    weight_decay: float = 0.0           # ... AdamW weight decay of the student (SoarConfig.student_*)
     median_student: str = 'lower'       # which student's weights the executor keeps (as the promotion picks it)
 
 @dataclass
@@ -67,16 +60,11 @@ class InnerResult:
 def run_inner_loop(policy, generator, task: InnerTask, baseline_state, q_r, base_accuracy: float,
                    settings: InnerSettings, keep_state: bool = False, progress: bool = False) -> InnerResult:
     "Restore the baseline student, RLOO-train it on the task's questions, score it on Q_R against the baseline accuracy."
-    from soar.rloo import train_student, RLOOConfig
     t0 = time.perf_counter()
     policy.restore(baseline_state)
-    cfg = RLOOConfig(lr=settings.lr, beta=settings.beta, warmup_steps=settings.warmup, micro_batch_size=settings.micro_batch,
-                     max_grad_norm=settings.max_grad_norm or None, weight_decay=settings.weight_decay)
-    logs = train_student(policy, task.questions, task.steps, generator=generator, batch_size=settings.batch_size,
-                         group_size=settings.group_size, max_new_tokens=settings.max_new_tokens,
-                         temperature=settings.temperature, verifier=settings.verifier, prompts=settings.prompts,
-                         config=cfg, seed=task.seed, progress=progress)
-    acc, _ = greedy_accuracy(generator, q_r, settings.prompts, settings.verifier, settings.max_new_tokens, policy.tokenizer)
+    logs = train_student(policy, task.questions, task.steps, settings.student, generator=generator, verifier=settings.verifier,
+                         prompts=settings.prompts, seed=task.seed, progress=progress)
+    acc, _ = greedy_accuracy(generator, q_r, settings.prompts, settings.verifier, settings.student.max_new_tokens, policy.tokenizer)
     res = InnerResult(task.k, task.j, acc, acc - base_accuracy, logs, policy.snapshot() if keep_state else None,
                       time.perf_counter() - t0)
     policy.restore(baseline_state)
@@ -88,7 +76,6 @@ class InProcessExecutor:
     name = 'inprocess'
     def run(self, tasks: list[InnerTask], policy, generator, baseline_state, q_r, base_accuracy: float,
             settings: InnerSettings, keep_median_state: bool = True, progress=None) -> list[InnerResult]:
-        from soar.promotion import median_student
         results: list[InnerResult] = []
         by_k: dict[int, list[InnerResult]] = {}
         for t in tasks:
@@ -117,13 +104,12 @@ def learnability_reward(success_rates) -> float:
 
 def intrinsic_rewards(generator, datasets, samples: int, settings: InnerSettings, seed: int, tokenizer=None) -> list[float]:
     "Learnability reward of each dataset under the generator's (student) policy."
-    from soar.generation import SamplingParams
     v = get_verifier(settings.verifier)
     out = []
     for k, ds in enumerate(datasets):
         texts = [format_student(q.problem, settings.prompts, tokenizer) for q in ds]
-        comps = generator.generate(texts, SamplingParams(n=samples, temperature=settings.temperature,
-                                                         max_new_tokens=settings.max_new_tokens, seed=derive_seed(seed, 'intrinsic', k)))
+        comps = generator.generate(texts, SamplingParams(n=samples, temperature=settings.student.temperature,
+                                                         max_new_tokens=settings.student.max_new_tokens, seed=derive_seed(seed, 'intrinsic', k)))
         rates = [np.mean([is_correct(c.text, q.answer, v) for c in cs]) for q, cs in zip(ds, comps)]
         out.append(learnability_reward(rates))
     return out

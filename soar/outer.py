@@ -9,12 +9,14 @@ from dataclasses import asdict
 from pathlib import Path
 import numpy as np
 import torch
-from .utils import atomic_write_json, atomic_write_bytes, read_jsonl, write_jsonl
+from .utils import atomic_write_json, atomic_write_bytes, read_jsonl, write_jsonl, Progress
 from .config import SoarConfig, load_config
 from .data import Problem
 from .prompts import format_teacher, parse_teacher_output
 from .promotion import PromotionConfig, PromotionState, promotion_step, inner_steps, median_student
-from .generation import encode_prompt
+from .policy import load_policy
+from .generation import encode_prompt, SamplingParams, make_generator
+from .rloo import RLOOUpdater, RLOOConfig, rloo_advantages
 from .inner import InnerSettings, InnerTask, derive_seed, greedy_accuracy, make_executor, intrinsic_rewards
 
 # %% auto #0
@@ -31,7 +33,6 @@ def sample_parsable(generator, prompt: str, need: int, seed: int, verifier='math
                     patience: int | None = None, low_streak: int = 0, where: str = 'teacher sampling',
                     response_prefix: str | None = None):
     "Sample until `need` outputs parse: returns (accepted [(question, answer, completion)], stats, low_streak)."
-    from soar.generation import SamplingParams
     prefix = getattr(prompt, 'response_prefix', '') if response_prefix is None else response_prefix
     if prefix and not prompt.endswith(prefix): raise ValueError(f"{where}: the prompt does not end with its response prefix {prefix!r}")
     accepted, drawn, parsed = [], 0, 0
@@ -250,9 +251,6 @@ def teacher_checkpoint(run_dir, step: int | None = None) -> tuple[Path, str | No
 class SoarRun:
     "One SOAR run in `out`: `run()` steps until `cfg.outer_steps`, checkpointing after each; `resume=True` continues."
     def __init__(self, cfg: SoarConfig, model_path, d_train: list, out, resume: bool = False, progress: bool = True):
-        from soar.policy import load_policy
-        from soar.generation import make_generator
-        from soar.rloo import RLOOUpdater, RLOOConfig
         self.cfg, self.d_train, self.out, self.progress = cfg, list(d_train), Path(out), progress
         if len(self.d_train) < 1: raise ValueError("SoarRun: D_train is empty (did the fail@k filter keep any problem?)")
         self.out.mkdir(parents=True, exist_ok=True)
@@ -270,7 +268,7 @@ class SoarRun:
         self.teacher, self.student = load_policy(model_path, **kw), load_policy(model_path, **kw)
         self.teacher_gen = make_generator(self.teacher, backend=cfg.backend)
         self.student_gen = make_generator(self.student, backend=cfg.backend)
-        self.updater = RLOOUpdater(self.teacher, RLOOConfig(lr=cfg.teacher_lr, beta=cfg.beta, warmup_steps=cfg.teacher_warmup,
+        self.updater = RLOOUpdater(self.teacher, RLOOConfig(lr=cfg.teacher_lr, beta=cfg.teacher_beta, warmup_steps=cfg.teacher_warmup,
                                                             total_steps=cfg.outer_steps, micro_batch_size=cfg.teacher_micro_batch,
                                                             temperature=cfg.teacher_temperature,
                                                             max_grad_norm=cfg.teacher_max_grad_norm or None,
@@ -278,11 +276,7 @@ class SoarRun:
         self.pcfg = PromotionConfig(tau=cfg.tau, window=cfg.window, window_after_promotion=cfg.window_after_promotion,
                                     inner_steps=cfg.inner_steps, inner_steps_after_promotion=cfg.inner_steps_after_promotion,
                                     inner_steps_growth=cfg.inner_steps_growth, median_student=cfg.median_student)
-        self.settings = InnerSettings(batch_size=cfg.student_batch, group_size=cfg.student_group, lr=cfg.student_lr,
-                                      warmup=cfg.student_warmup, beta=cfg.beta, max_new_tokens=cfg.student_max_new_tokens,
-                                      temperature=cfg.student_temperature, micro_batch=cfg.micro_batch,
-                                      prompts=cfg.prompts, verifier=cfg.verifier, max_grad_norm=cfg.student_max_grad_norm,
-                                      weight_decay=cfg.student_weight_decay, median_student=cfg.median_student)
+        self.settings = InnerSettings(cfg.student, prompts=cfg.prompts, verifier=cfg.verifier, median_student=cfg.median_student)
         self.executor = make_executor(cfg.executor)
         self.promo, self.step, self.low_streak = PromotionState(), 0, 0
         self.baseline = self.student.snapshot()
@@ -351,7 +345,7 @@ class SoarRun:
             times['qr_eval'] = 0.0; times['inner_training'] = time.perf_counter() - tic
         else:
             self.student.restore(self.baseline)
-            base_acc, _ = greedy_accuracy(self.student_gen, q_r, cfg.prompts, cfg.verifier, cfg.student_max_new_tokens,
+            base_acc, _ = greedy_accuracy(self.student_gen, q_r, cfg.prompts, cfg.verifier, cfg.student.max_new_tokens,
                                           self.student.tokenizer)
             times['qr_eval'] = time.perf_counter() - tic; tic = time.perf_counter()
             steps = inner_steps(self.pcfg, self.promo)
@@ -373,7 +367,6 @@ class SoarRun:
         tic = time.perf_counter()
         # 5. teacher update: every rollout of X_k gets R_k; leave-one-out over the g datasets
         if cfg.teacher_mode != 'frozen':
-            from soar.rloo import rloo_advantages
             A = rloo_advantages(np.asarray(Rk, dtype=float))
             P = [list(c.prompt_token_ids) if c.prompt_token_ids is not None else encode_prompt(self.teacher.tokenizer, self.teacher_prompt)
                  for (_, _, c) in accepted]
@@ -405,7 +398,6 @@ class SoarRun:
 
     def run(self, steps: int | None = None) -> list[dict]:
         "Run outer steps until `cfg.outer_steps` (or `steps` more); returns this call's metric rows."
-        from soar.utils import Progress   # plain lines with an ETA, also every 30 s during a step (papermill-friendly)
         end = self.cfg.outer_steps if steps is None else min(self.cfg.outer_steps, self.step + steps)
         rows = []
         bar = Progress(self.cfg.outer_steps, 'SOAR outer steps', initial=self.step, enabled=self.progress)

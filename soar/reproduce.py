@@ -5,14 +5,14 @@
 # %% ../nbs/35_reproduce.ipynb #0f7b084f
 from __future__ import annotations
 import copy, dataclasses, json, os, re, subprocess, sys, time, typing
-from dataclasses import dataclass, field, fields, asdict
+from dataclasses import dataclass, field, fields, asdict, replace
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from .config import ConfigError, PRESETS, SoarConfig, make_config
+from .config import ConfigError, PRESETS, SoarConfig, make_config, LEGACY_KEYS, field_type, parse_value, with_overrides
 from .data import Problem, load_benchmark, load_jsonl, load_split
 from .diversity import get_embedder, question_diversity, teacher_dynamics
-from .evaluation import (EvalConfig, EvalTask, base_method, eval_schedule, hard_only, load_results, ood_method, pq_method,
+from .evaluation import (EvalConfig, EVAL_LEGACY_KEYS, PAPER_TASK_CONFIG, EvalTask, base_method, eval_schedule, hard_only, load_results, ood_method, pq_method,
                          ps_method, real_method, run_evaluation, teacher_method, train_steps)
 from .experiment import resolve_model, resolve_pool, run_filter, run_notebook, run_soar
 from .quality import (Judge, judge_agreement, judge_model, judge_sample, judge_summary, judged, rule_checks, toy_oracle,
@@ -38,11 +38,11 @@ STAGES = ('filter', 'soar', 'eval', 'analysis', 'report')
 class ReproducePlan:
     "What `soar reproduce` runs: a SOAR preset, the seeds, and the scale knobs of each stage."
     preset: str = 'toy'
-    seeds: tuple = (0, 1, 2)
+    seeds: tuple[int, ...] = (0, 1, 2)
     soar: dict = field(default_factory=dict)        # SoarConfig overrides of every SOAR run (on top of the preset)
     intrinsic: dict = field(default_factory=dict)   # further overrides of the Intrinsic-T runs
     eval: dict = field(default_factory=dict)        # EvalConfig overrides of every fresh student
-    methods: tuple = METHOD_KEYS                    # which rows to run (see above)
+    methods: tuple[str, ...] = METHOD_KEYS                    # which rows to run (see above)
     students_per_teacher: int = 1                   # student seeds per teacher-level source (PQ set, teacher, PS)
     reference: typing.Optional[str] = None          # real-data reference pool: None = the world's default, or a benchmark / .jsonl
     reference_k: typing.Optional[int] = 128         # its size (None: all of the pool)
@@ -93,33 +93,8 @@ REPRODUCE_PRESETS: dict[str, dict] = {
                   diversity_size=128, diversity_repeats=100),
 }
 
-def _eval_fields() -> dict:
-    from soar.evaluation import EvalConfig
-    return {f.name: f for f in fields(EvalConfig)}
-
-def _parse_like(name: str, default, v):
-    "Parse the string `v` like the default value of a field (int, float, bool, str, tuple of ints, dict as JSON)."
-    if not isinstance(v, str): return tuple(v) if isinstance(default, tuple) else v
-    try:
-        if isinstance(default, bool): return v.lower() in ('1', 'true', 'yes')
-        if isinstance(default, int): return int(v)
-        if isinstance(default, float): return float(v)
-        if isinstance(default, tuple): return tuple(int(x) for x in v.split(',') if x.strip())
-        if isinstance(default, dict): return json.loads(v)
-        return v
-    except (ValueError, json.JSONDecodeError): raise ConfigError(f"{name}: cannot parse {v!r}") from None
-
-_PLAN_TYPES = {'students_per_teacher': int, 'diversity_repeats': int, 'reference_k': 'optint', 'diversity_size': 'optint',
-               'reference': 'optstr', 'ood': 'optstr', 'judge': 'optstr', 'methods': 'list', 'judge_items': 'optint',
-               'judge_max_new_tokens': int, 'teacher_step': 'optint'}
-
-def _plan_value(k: str, v):
-    t = _PLAN_TYPES[k]
-    if not isinstance(v, str): return v
-    if t in ('optint', 'optstr') and v.lower() in ('none', 'null', ''): return None
-    if t == 'list': return tuple(x.strip() for x in v.split(',') if x.strip())
-    try: return int(v) if t in (int, 'optint') else v
-    except ValueError: raise ConfigError(f"{k}: cannot parse {v!r} as an integer") from None
+_PLAN_PARTS = ('preset', 'seeds', 'soar', 'intrinsic', 'eval')   # make_plan's arguments and the routed overrides
+_PLAN_KNOBS = tuple(sorted(f.name for f in fields(ReproducePlan) if f.name not in _PLAN_PARTS))
 
 def make_plan(preset: str = 'toy', seeds=(0, 1, 2), overrides: dict | None = None) -> ReproducePlan:
     "The preset's plan with `overrides` (`{key: value}` as from `--set`, routed as described above), validated."
@@ -127,25 +102,27 @@ def make_plan(preset: str = 'toy', seeds=(0, 1, 2), overrides: dict | None = Non
     d = copy.deepcopy(REPRODUCE_PRESETS.get(preset, {}))
     d.update(preset=preset, seeds=tuple(seeds))
     for part in ('soar', 'intrinsic', 'eval'): d.setdefault(part, {})
-    ef, sf = _eval_fields(), {f.name for f in fields(SoarConfig)}
     preset_intrinsic, user_intrinsic = set(d['intrinsic']), set()
     def soar_key(name, v):                     # a key for every run replaces the preset's Intrinsic-T value too
         d['soar'][name] = v
         if name in preset_intrinsic and name not in user_intrinsic: d['intrinsic'].pop(name, None)
+    def known(cls, k, name, aliases, what):   # the key's type, or an error naming the key as typed
+        try: return field_type(cls, name, aliases)
+        except ConfigError: raise ConfigError(f"{k}: {what}") from None
+    hints = typing.get_type_hints(ReproducePlan)
     for k, v in (overrides or {}).items():
-        if k.startswith('eval.'):
-            name = k[5:]
-            if name not in ef: raise ConfigError(f"{k}: unknown evaluation key (see soar.evaluation.EvalConfig)")
-            f = ef[name]; default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
-            d['eval'][name] = _parse_like(k, default, v)
+        if k.startswith('eval.'):              # parsed now (by EvalConfig's types); a nested config stays a dict
+            tp = known(EvalConfig, k, k[5:], EVAL_LEGACY_KEYS, 'unknown evaluation key (see soar.evaluation.EvalConfig)')
+            d['eval'][k[5:]] = parse_value(k, dict if dataclasses.is_dataclass(tp) else tp, v)
         elif k.startswith('intrinsic.') or k.startswith('soar.'):
             part, name = k.split('.', 1)
-            if name not in sf: raise ConfigError(f"{k}: unknown config key (see `soar run --help` for the keys)")
+            known(SoarConfig, k, name, LEGACY_KEYS, 'unknown config key (see `soar run --help` for the keys)')
             if part == 'soar': soar_key(name, v)
             else: d['intrinsic'][name] = v; user_intrinsic.add(name)
-        elif k in _PLAN_TYPES: d[k] = _plan_value(k, v)
-        elif k in sf: soar_key(k, v)
-        else: raise ConfigError(f"{k}: unknown key (a SOAR config key, eval.KEY, intrinsic.KEY, or one of {sorted(_PLAN_TYPES)})")
+        elif k in _PLAN_KNOBS: d[k] = parse_value(k, hints[k], v)
+        else:
+            known(SoarConfig, k, k, LEGACY_KEYS, f"unknown key (a SOAR config key, eval.KEY, intrinsic.KEY, or one of {list(_PLAN_KNOBS)})")
+            soar_key(k, v)                     # SOAR keys stay strings here: make_config parses them per run
     plan = ReproducePlan(**d)
     validate_plan(plan)
     return plan
@@ -173,31 +150,28 @@ def soar_config(plan: ReproducePlan, kind: str = 'grounded', seed: int | None = 
 
 def validate_plan(plan: ReproducePlan) -> ReproducePlan:
     "Build every config the chain will use (SOAR runs, fresh students), so that a bad key fails before any work."
-    from soar.evaluation import EvalConfig
     cfg = soar_config(plan, 'grounded'); soar_config(plan, 'intrinsic')
-    try: EvalConfig(**{**base_eval_kwargs(cfg), **{k: v for k, v in plan.eval.items() if k != 'rloo'}})
+    try: ec, task = eval_setup(plan, cfg); with_overrides(ec, task, EVAL_LEGACY_KEYS)
     except (TypeError, ValueError) as e: raise ConfigError(f"eval: {e}") from None
     return plan
 
 # %% ../nbs/35_reproduce.ipynb #560147df
 def base_eval_kwargs(cfg: SoarConfig) -> dict:
-    "`EvalConfig` keyword arguments that follow from a world's SOAR config."
-    return dict(batch_size=cfg.student_batch, group_size=cfg.student_group, max_new_tokens=cfg.student_max_new_tokens,
-                temperature=cfg.student_temperature, teacher_max_new_tokens=cfg.teacher_max_new_tokens,
-                teacher_temperature=cfg.teacher_temperature, verifier=cfg.verifier, prompts=cfg.prompts,
-                backend=cfg.backend, dtype=cfg.dtype, device=cfg.device,
-                **({'precision': cfg.precision} if cfg.precision == 'bf16-mixed' else {}),   # dtype says the others
-                rloo=dict(lr=cfg.student_lr, beta=cfg.beta, micro_batch_size=cfg.micro_batch,
-                          max_grad_norm=cfg.student_max_grad_norm or None, weight_decay=cfg.student_weight_decay))
+    "`EvalConfig` keyword arguments that follow from a world's SOAR config: its student (with the evaluation's warmup, 20), its sampling and hardware."
+    return dict(student=replace(cfg.student, warmup_steps=EvalConfig().student.warmup_steps),
+                teacher_max_new_tokens=cfg.teacher_max_new_tokens, teacher_temperature=cfg.teacher_temperature,
+                verifier=cfg.verifier, prompts=cfg.prompts, backend=cfg.backend, dtype=cfg.dtype, device=cfg.device,
+                **({'precision': cfg.precision} if cfg.precision == 'bf16-mixed' else {}))   # dtype says the others
 
 def eval_setup(plan: ReproducePlan, cfg: SoarConfig, dataset: str | None = None):
-    "`(EvalConfig, task overrides)`: the world's student settings, then the paper's per-dataset protocol, then `plan.eval`."
-    from soar.evaluation import EvalConfig, PAPER_TASK_CONFIG
-    kw = base_eval_kwargs(cfg)
+    """`(EvalConfig, task overrides)`: the world's student settings, then the paper's per-dataset protocol, then `plan.eval`
+    (its student keys, `student.KEY` or the `EVAL_LEGACY_KEYS`, go into the EvalConfig; the rest are the task's)."""
     ev = dict(plan.eval)
-    if 'rloo' in ev: kw['rloo'] = {**kw['rloo'], **ev.pop('rloo')}
+    stud = {k: ev.pop(k) for k in list(ev) if k.split('.')[0] == 'student' or k in EVAL_LEGACY_KEYS}
+    ec = with_overrides(EvalConfig(**base_eval_kwargs(cfg)), stud, EVAL_LEGACY_KEYS)
     task = {**(PAPER_TASK_CONFIG.get(dataset or cfg.dataset, {}) if plan.preset == 'paper' else {}), **ev}
-    return EvalConfig(**kw), task
+    return ec, task
+
 
 # %% ../nbs/35_reproduce.ipynb #e1753ccb
 def plan_path(out) -> Path: return Path(out)/'reproduce.json'
@@ -579,7 +553,7 @@ def chain_work(plan: ReproducePlan, d_train: int, d_test: int, pool: int | None 
     n_g, n_i = sum(k == 'grounded' for k, _ in runs), sum(k == 'intrinsic' for k, _ in runs)
     inner = cfg.inner_steps * cfg.outer_steps + (cfg.inner_steps_after_promotion - cfg.inner_steps) * promotions
     w = dict(filter=dict(samples=(pool or cfg.max_pool or 0) * cfg.fail_k),
-             soar_grounded=dict(runs=n_g, rollouts=n_g * cfg.g * cfg.r * inner * cfg.student_batch * cfg.student_group,
+             soar_grounded=dict(runs=n_g, rollouts=n_g * cfg.g * cfg.r * inner * cfg.student.batch_size * cfg.student.group_size,
                                 samples=n_g * cfg.outer_steps * (1 + cfg.g * cfg.r) * min(cfg.qr_size, d_train),
                                 teacher=n_g * cfg.outer_steps * cfg.g * cfg.n),
              soar_intrinsic=dict(runs=n_i, samples=n_i * icfg.outer_steps * icfg.g * icfg.n * icfg.intrinsic_samples,
@@ -588,13 +562,13 @@ def chain_work(plan: ReproducePlan, d_train: int, d_test: int, pool: int | None 
     trained = sum(m in ms for m in ('hard', 'pq', 'grounded', 'base_t', 'intrinsic', 'reference'))
     n_eval = len(eval_schedule(ec))
     w['eval'] = dict(runs=ss * (trained + ('hard4' in ms) + ('base' in ms) + ('ps' in ms)),
-                     rollouts=ss * train_steps(ec) * ec.batch_size * ec.group_size * (trained + 4 * ('hard4' in ms)),
+                     rollouts=ss * train_steps(ec) * ec.student.batch_size * ec.student.group_size * (trained + 4 * ('hard4' in ms)),
                      samples=ss * d_test * ec.n_samples * (n_eval * (trained + ('hard4' in ms)) + ('base' in ms) + ('ps' in ms)),
                      teacher=ss * ec.n_teacher_questions * sum(m in ms for m in ('grounded', 'base_t', 'intrinsic')))
     if (ocfg := ood_config(plan)) is not None:       # OOD: filter a second pool; Hard-Only and PQ (OOD) on its splits
         oec, otask = eval_setup(plan, ocfg, ocfg.dataset); oec = EvalConfig(**{**oec.to_dict(), **otask})
         w['filter']['samples'] += (pool or ocfg.max_pool or 0) * ocfg.fail_k
-        w['eval_ood'] = dict(runs=2 * ss, rollouts=2 * ss * train_steps(oec) * oec.batch_size * oec.group_size,
+        w['eval_ood'] = dict(runs=2 * ss, rollouts=2 * ss * train_steps(oec) * oec.student.batch_size * oec.student.group_size,
                              samples=2 * ss * d_test * oec.n_samples * len(eval_schedule(oec)))
     return w
 
@@ -653,7 +627,7 @@ def reproduce_help() -> str:
     lines += [f'  {p:12s} {json.dumps(d)}' for p, d in REPRODUCE_PRESETS.items()]
     lines += ['', '--set routing: KEY=V or soar.KEY=V (every SOAR run; the keys of `soar run --help`), intrinsic.KEY=V',
               '  (Intrinsic-T runs only), eval.KEY=V (soar.evaluation.EvalConfig: steps, eval_every, n_samples, ks, ...),',
-              '  or a plan knob: ' + ', '.join(sorted(_PLAN_TYPES)) + '.',
+              '  or a plan knob: ' + ', '.join(_PLAN_KNOBS) + '.',
               'methods: ' + ', '.join(METHOD_KEYS) + '.', '',
               f"cost: toy, 3 seeds, 2 jobs: about {e['total'] / 60:.0f} min, a lower bound (soar.reproduce.toy_estimate, from unit costs",
               '  measured on the previous toy world: bench/results/reproduce_stages.json); the stage times of a finished',

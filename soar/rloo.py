@@ -12,10 +12,17 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import torch
 import torch.nn as nn
+from tqdm import tqdm
+from .config import StudentConfig
+from .grading import math_reward, is_correct, get_verifier
+from .generation import make_generator, SamplingParams, encode_prompt
+from .prompts import format_student
+from .utils import write_jsonl
 
 # %% auto #0
-__all__ = ['rloo_advantages', 'pad_batch', 'completion_logprobs', 'rloo_loss', 'RLOOConfig', 'plan_micro_batches',
-           'activation_bytes_per_token', 'auto_micro_batch', 'frozen_copy', 'RLOOUpdater', 'train_student']
+__all__ = ['rloo_advantages', 'pad_batch', 'completion_logprobs', 'rloo_loss', 'RLOOConfig', 'student_rloo_config',
+           'plan_micro_batches', 'activation_bytes_per_token', 'auto_micro_batch', 'frozen_copy', 'RLOOUpdater',
+           'train_student']
 
 # %% ../nbs/12_rloo.ipynb #9a99c8da
 def rloo_advantages(rewards):
@@ -137,6 +144,12 @@ class RLOOConfig:
     skip_zero_advantage: bool = True    # with beta == 0, skip micro-batches whose advantages are all 0 (exact)
     share_prefix: bool = True           # run a prompt once for all its completions in a micro-batch (exact)
     logits_chunk: int | None = None     # LM head over this many completion positions at a time (exact; saves memory)
+
+def student_rloo_config(student: StudentConfig, total_steps: int = 10) -> RLOOConfig:
+    "The RLOO update of a student (`soar.config.StudentConfig`): its optimiser and KL, a cosine schedule over `total_steps`, its temperature."
+    s = student
+    return RLOOConfig(lr=s.lr, beta=s.beta, warmup_steps=s.warmup_steps, total_steps=total_steps, micro_batch_size=s.micro_batch_size,
+                      max_grad_norm=s.max_grad_norm or None, weight_decay=s.weight_decay, temperature=s.temperature)
 
 # %% ../nbs/12_rloo.ipynb #5c8cf398
 def plan_micro_batches(prompt_ids_list, completion_ids_list, micro_batch_size, share_prefix=True):
@@ -317,7 +330,6 @@ def _prompt_ids(tokenizer, text, completion):
     "Prompt token ids exactly as the generator encoded them (`Completion.prompt_token_ids`, else `encode_prompt`)."
     ids = getattr(completion, 'prompt_token_ids', None)
     if ids is not None: return list(ids)
-    from soar.generation import encode_prompt
     return encode_prompt(tokenizer, text)
 
 def _question_sampler(n, batch_size, seed):
@@ -333,30 +345,24 @@ def _question_sampler(n, batch_size, seed):
             batch.append(i)
         yield batch
 
-def train_student(policy, questions, steps, generator=None, batch_size=8, group_size=32, max_new_tokens=1024,
-                  temperature=1.0, verifier='math', prompts='math', config=None, seed=0, progress=True, log=None,
-                  updater=None):
-    "RLOO-train `policy` in place on `questions` (objects with `.problem`, `.answer`) for `steps` steps; per-step logs."
-    from soar.generation import make_generator, SamplingParams
-    from soar.prompts import format_student
-    from soar.grading import math_reward, is_correct, get_verifier
-    from tqdm import tqdm
+def train_student(policy, questions, steps, student: StudentConfig | None = None, generator=None, verifier='math',
+                  prompts='math', seed=0, progress=True, log=None, updater=None):
+    """RLOO-train `policy` in place on `questions` (objects with `.problem`, `.answer`) for `steps` steps, as `student`
+    says (default: `StudentConfig()`); per-step logs. `updater`: an `RLOOUpdater` to continue (its schedule and optimiser)."""
+    s = student or StudentConfig()
     if not questions: raise ValueError("train_student needs at least one question")
-    if updater is None:
-        config = replace(config or RLOOConfig(), total_steps=steps, temperature=temperature)
-        updater = RLOOUpdater(policy, config)
+    if updater is None: updater = RLOOUpdater(policy, student_rloo_config(s, steps))
     gen = generator if generator is not None else make_generator(policy)
     ver, tok = get_verifier(verifier), policy.tokenizer
-    batches = _question_sampler(len(questions), batch_size, seed)
+    batches = _question_sampler(len(questions), s.batch_size, seed)
     if isinstance(log, (str, Path)):
-        from soar.utils import write_jsonl
         path = Path(log); log = lambda row: write_jsonl(path, [row], append=True)
     logs, bar = [], tqdm(range(steps), disable=not progress, desc='student RLOO', leave=False)
     for step in bar:
         qs = [questions[i] for i in next(batches)]
         texts = [format_student(q.problem, prompts, tok) for q in qs]
         t0 = time.perf_counter()
-        sp = SamplingParams(n=group_size, temperature=temperature, max_new_tokens=max_new_tokens,
+        sp = SamplingParams(n=s.group_size, temperature=s.temperature, max_new_tokens=s.max_new_tokens,
                             seed=seed * 1_000_003 + step)
         outs = gen.generate(texts, sp)
         t_gen = time.perf_counter() - t0

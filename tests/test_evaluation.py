@@ -12,8 +12,9 @@ RUN = """
     from soar.toy import toy_datasets, toy_problems
     tr, te = toy_datasets(8, 2, family='add6', seed=0)
     task = EvalTask('toy', str(toy_model_path()), tr, te)
-    cfg = EvalConfig(steps=2, eval_every=2, batch_size=2, group_size=4, n_samples=4, ks=(1, 4), max_new_tokens=70,
-                     verifier='integer', prompts='toy', rloo=dict(lr=3e-4))
+    from soar.config import StudentConfig
+    cfg = EvalConfig(steps=2, eval_every=2, n_samples=4, ks=(1, 4), verifier='integer', prompts='toy',
+                     student=StudentConfig(batch_size=2, group_size=4, max_new_tokens=70, lr=3e-4, warmup_steps=20, micro_batch_size=8))
     ms = [base_method(), hard_only(), pq_method([toy_problems('add2', 4, seed=1)])]
     res = run_evaluation(ms, task, cfg, seeds=(0, 1), out_dir=sys.argv[1], progress=True)
     print(json.dumps(res.table().to_dict()))
