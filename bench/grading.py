@@ -19,6 +19,7 @@ from pathlib import Path
 os.environ.setdefault('OMP_NUM_THREADS', '1')
 from soar.utils import data_dir, read_jsonl, atomic_write_json
 import soar.grading as G
+import soar.equivalence as E
 from soar.grading import MathVerifier, math_reward, extract_boxed
 
 FILES = ['math_test.jsonl', 'harp.jsonl', 'olympiadbench_math_en_text.jsonl']
@@ -77,12 +78,12 @@ def main():
             v = {'nocache': MathVerifier(cache_size=0), 'nocache_worker': MathVerifier(cache_size=0, fast_paths=False),
                  'cache_cold': MathVerifier()}[mode]
         if mode == 'inprocess_mv':
-            G.mv_equiv('1', '1'); G._mv_parse.cache_clear()             # imports done before timing
+            E.mv_equiv('1', '1'); E._mv_parse.cache_clear()             # imports done before timing
             t0 = time.perf_counter()
             rewards = []
             for c, g, _ in work:
                 b = extract_boxed(c)
-                rewards.append(0.0 if b is None else 120.0 if G.mv_equiv(b, g) else
+                rewards.append(0.0 if b is None else 120.0 if E.mv_equiv(b, g) else
                                20.0 if G._contains(b, g) else 10.0)
             dt = time.perf_counter() - t0
         else:

@@ -25,12 +25,13 @@ os.environ.setdefault('OMP_NUM_THREADS', '1')
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / 'tests'))
 from soar.utils import data_dir, read_jsonl, atomic_write_json
 import soar.grading as G
+import soar.equivalence as E
 from soar.grading import MathVerifier, extract_boxed
 from test_grading import perturb, FILES
 
 OLD, NEW = MathVerifier(stage2=False, cache_size=0), MathVerifier(cache_size=0)
 _NEVER = __import__('re').compile(r'(?!x)x')
-_SPACED = G._SPACED_THOUSANDS_RE
+_SPACED = E._SPACED_THOUSANDS_RE
 
 
 class _InProcess:
@@ -39,23 +40,23 @@ class _InProcess:
         import signal
         def _alarm(*_): raise TimeoutError
         old = signal.signal(signal.SIGALRM, _alarm); signal.alarm(max(1, int(timeout)))
-        try: return G.grade_equiv(*args)
+        try: return E.grade_equiv(*args)
         except Exception: return default
         finally: signal.alarm(0); signal.signal(signal.SIGALRM, old)
 
 
 def _before(on: bool):
     "Switch this process to the grader before issue 15 (`on`) or back to the current one."
-    G._SPACED_THOUSANDS_RE = _NEVER if on else _SPACED
-    G._mv_parse.cache_clear(); G._s2_parse.cache_clear()
+    E._SPACED_THOUSANDS_RE = _NEVER if on else _SPACED
+    E._mv_parse.cache_clear(); E._s2_parse.cache_clear()
 
 
 def variants(g):
     "True rewrites of g in the issue's classes, made with SymPy from g's own (second-stage) parse; [] if none."
     import sympy
-    if not G.looks_algebraic(g): return []
+    if not E.looks_algebraic(g): return []
     try:
-        e = G._s2_parse(g)
+        e = E._s2_parse(g)
         if not isinstance(e, sympy.Expr): return []
         e = e.subs({s: sympy.I for s in e.free_symbols if s.name == 'i'})
         out = []

@@ -10,6 +10,7 @@ import pytest
 
 from soar.utils import data_dir, read_jsonl
 import soar.grading as G
+from soar.equivalence import _has_prose
 from soar.grading import (extract_boxed, is_equiv, is_correct, math_reward, is_parsable, MathVerifier,
                           IntegerVerifier, get_verifier)
 
@@ -30,7 +31,7 @@ PERTURB_CLASSES = [
     ('base subscript (ignored by Math-Verify)', lambda g: re.search(r'_\{?\d+\}?$', g)),
     ('float compared to 6 decimals', lambda g: re.fullmatch(r'-?\d*\.\d+', g)),
     ('no digit: perturb(g) = g+1', lambda g: not re.search(r'\d', g)),
-    ('prose answer', lambda g: G._has_prose(g)),
+    ('prose answer', lambda g: _has_prose(g)),
     ('other (see notebook)', lambda g: g in {r'5\text{:}30\text{ p.m.}', r"(S/S')^{\frac{1}{2}n}",
                                              r'133\text{ Ps, }134\text{ Qs, }133\text{ Rs}'}),
 ]
