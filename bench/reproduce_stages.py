@@ -4,7 +4,7 @@
    step of batch x group rollouts), per generated sample (test pass@k with 32 samples on D_test), per accepted teacher
    question (128 from the base model as teacher), per fresh-student run (model load), and one outer step of each
    SOAR kind, to check the linear cost model of `soar.reproduce.chain_work` against the real thing.
-2. Stage times of the tiny chain of nbs/35_reproduce.ipynb (toy world, 2 seeds): in-process (`notebooks=False`) and
+2. Stage times of the tiny chain of nbs/37_reproduce.ipynb (toy world, 2 seeds): in-process (`notebooks=False`) and
    through the papermill notebooks (`notebooks=True`), report included.
 3. The resulting estimate of `soar reproduce --preset toy --seeds 0,1,2`.
 
@@ -32,7 +32,7 @@ def unit_costs() -> dict:
     from soar.experiment import resolve_model, run_filter
     from soar.outer import SoarRun
     from soar.policy import load_policy
-    from soar.reproduce import base_eval_kwargs
+    from soar.plan import base_eval_kwargs
     cfg = make_config('toy'); out = {}
     t = time.perf_counter(); mp = resolve_model(cfg); out['model_ready_s'] = time.perf_counter() - t
     out['toy_model'] = Path(mp).name
@@ -70,7 +70,8 @@ TINY = {'fail_k': '8', 'max_pool': '16', 'g': '2', 'n': '8', 'r': '1', 'qr_size'
 
 
 def tiny_chain(notebooks: bool, seeds=(0, 1)) -> dict:
-    from soar.reproduce import run_reproduce, STAGES
+    from soar.plan import STAGES
+    from soar.reproduce import run_reproduce
     with tempfile.TemporaryDirectory() as td:
         t = time.perf_counter()
         s = run_reproduce('toy', seeds, Path(td) / 'r', TINY, notebooks=notebooks, progress=False)

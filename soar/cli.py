@@ -52,7 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', help='override a config key (repeatable)')
     r.add_argument('--resume', action='store_true', help='continue a killed run in --out')
     r.add_argument('--no-notebook', action='store_true', help='run the pipeline directly, without papermill')
-    from soar.reproduce import STAGES, reproduce_help
+    from soar.plan import STAGES
+    from soar.reproduce import reproduce_help
     x = sub.add_parser('reproduce', help='the whole chain: filter, SOAR (grounded + intrinsic per seed), evaluation of every method, analysis, report',
                        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=reproduce_help())
     x.add_argument('--preset', default='toy', choices=sorted(PRESETS), help='config preset (default: toy)')
@@ -111,7 +112,8 @@ def _run(args) -> int:
 
 def _reproduce(args) -> int:
     from soar.config import ConfigError, parse_overrides
-    from soar.reproduce import STAGES, make_plan, run_reproduce
+    from soar.plan import STAGES, make_plan
+    from soar.reproduce import run_reproduce
     overrides, seeds = _abs_overrides(parse_overrides(args.set)), _seeds(args.seeds)
     stages = tuple(s.strip() for s in args.stages.split(',') if s.strip())
     bad = [s for s in stages if s not in STAGES]

@@ -11,13 +11,12 @@ from .prompts import format_student
 from .grading import is_correct, get_verifier
 from .config import StudentConfig
 from .generation import SamplingParams, generate_and_grade
-from .promotion import median_student
 from .rloo import train_student
 from .utils import derive_seed
 
 # %% auto #0
-__all__ = ['EXECUTORS', 'greedy_accuracy', 'InnerSettings', 'InnerTask', 'InnerResult', 'run_inner_loop', 'InProcessExecutor',
-           'make_executor', 'learnability_reward', 'intrinsic_rewards']
+__all__ = ['EXECUTORS', 'greedy_accuracy', 'InnerSettings', 'InnerTask', 'InnerResult', 'run_inner_loop', 'median_student',
+           'InProcessExecutor', 'make_executor', 'learnability_reward', 'intrinsic_rewards']
 
 # %% ../nbs/22_inner.ipynb #376f9750
 def greedy_accuracy(generator, questions, prompts='math', verifier='math', max_new_tokens: int = 1024,
@@ -69,6 +68,15 @@ def run_inner_loop(policy, generator, task: InnerTask, baseline_state, q_r, base
                       time.perf_counter() - t0)
     policy.restore(baseline_state)
     return res
+
+# %% ../nbs/22_inner.ipynb #6825e067
+def median_student(Rkj, which: str = 'lower') -> int:
+    "Index j* of the repeat whose reward is the median of the r repeats (even r: the `which` = 'lower' or 'upper' middle; stable on ties)."
+    r = np.asarray(Rkj, dtype=float)
+    if r.ndim != 1 or r.size == 0: raise ValueError(f"median_student: expected r rewards, got shape {r.shape}")
+    if which not in ('lower', 'upper'): raise ValueError(f"median_student: which must be 'lower' or 'upper', got {which!r}")
+    order = np.argsort(r, kind='stable')
+    return int(order[(len(r) - 1) // 2 if which == 'lower' else len(r) // 2])
 
 # %% ../nbs/22_inner.ipynb #2b79a812
 class InProcessExecutor:

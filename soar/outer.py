@@ -13,7 +13,7 @@ from .utils import atomic_write_json, atomic_write_bytes, read_jsonl, write_json
 from .config import SoarConfig, load_config
 from .data import Problem
 from .prompts import format_teacher, parse_teacher_output
-from .promotion import PromotionConfig, PromotionState, promotion_step, inner_steps, median_student
+from .promotion import PromotionConfig, PromotionState, promotion_step, inner_steps
 from .policy import load_policy
 from .generation import encode_prompt, SamplingParams, make_generator
 from .rloo import RLOOUpdater, RLOOConfig, rloo_advantages

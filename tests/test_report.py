@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from soar.evaluation import load_results
 from soar.report import verdict
-from soar.reproduce import init_reproduce, make_plan
+from soar.plan import init_reproduce, make_plan
 from soar.utils import atomic_write_json, atomic_write_text
 
 TINY = {'fail_k': '8', 'max_pool': '16', 'g': '2', 'n': '8', 'r': '1', 'qr_size': '8', 'inner_steps': '2',
@@ -103,7 +103,7 @@ def check_page(out: Path, profile: Path) -> DOM:
     dom = DOM(dump_dom(html, profile))
     text = ' '.join(dom.text)
     assert 'SOAR reproduction report' in text and 'Traceback' not in text
-    assert 'from soar.report import' not in text and 'from soar.reproduce import' not in text   # code cells hidden
+    assert 'from soar.report import' not in text and 'from soar.stages import' not in text   # code cells hidden
     figs = [s for s in dom.imgs if s.startswith('data:image/png;base64,')]
     assert len(dom.imgs) == len(figs)                                          # no image by reference
     for s in figs:
