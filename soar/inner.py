@@ -108,7 +108,7 @@ EXECUTORS = {'inprocess': InProcessExecutor}
 def make_executor(name: str = 'inprocess', **kw):
     "An executor by name: 'inprocess', or 'ray' (`soar.ray_pool.RayExecutor`, the optional extra soar[ray]; `kw`: its options)."
     if name == 'ray':
-        from soar.ray_pool import RayExecutor      # lazy: optional extra (ray), and soar.ray_pool imports this module
+        from soar.ray_pool import RayExecutor      # lazy: soar.ray_pool imports this module (a cycle)
         return RayExecutor(**kw)
     if name not in EXECUTORS: raise KeyError(f"executor: unknown executor {name!r}; known: {sorted([*EXECUTORS, 'ray'])}")
     return EXECUTORS[name]()

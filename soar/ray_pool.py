@@ -4,11 +4,13 @@
 
 # %% ../nbs/27_ray_pool.ipynb #e009213f
 from __future__ import annotations
-import os, time
+import dataclasses, os, time
 from collections import deque
 import torch
 from .inner import InnerResult, run_inner_loop
 from .promotion import median_student
+from .policy import TransformersGenerator, VLLMGenerator, load_policy, make_generator
+from .evaluation import run_evaluation
 
 # %% auto #0
 __all__ = ['ray_available', 'ensure_ray', 'generator_spec', 'actor_policy_config', 'StudentWorker', 'RayExecutor', 'ray_map',
@@ -28,6 +30,7 @@ def ensure_ray(num_cpus: int | None = None):
     if not ray.is_initialized():
         # a busy machine can take over a minute to start a worker process (Ray gives it 60 s, then kills it)
         os.environ.setdefault('RAY_worker_register_timeout_seconds', '600')
+        os.environ.setdefault('RAY_worker_niceness', '0')     # Ray starts workers at nice 15: the actors do the work here
         kw = dict(include_dashboard=False, log_to_driver=False)
         if os.environ.get('RAY_ADDRESS'): ray.init(**kw)                    # an existing cluster
         else: ray.init(num_cpus=num_cpus, **kw)
@@ -42,7 +45,6 @@ def _dead_errors(ray) -> tuple:
 # %% ../nbs/27_ray_pool.ipynb #95501333
 def generator_spec(generator) -> tuple[str, dict]:
     "`(backend, kwargs)` with which `make_generator` rebuilds an equivalent generator in another process."
-    from soar.policy import TransformersGenerator, VLLMGenerator
     if isinstance(generator, TransformersGenerator):
         return 'transformers', dict(max_batch_size=generator.max_batch_size, max_batch_tokens=generator.max_batch_tokens,
                                     eos_token_ids=list(generator.eos_token_ids), prune_finished=generator.prune_finished,
@@ -54,7 +56,6 @@ def generator_spec(generator) -> tuple[str, dict]:
 
 def actor_policy_config(policy, gpu: bool):
     "The student's `PolicyConfig`, on the actor's device (its one GPU, or the CPU)."
-    import dataclasses
     cfg = getattr(policy, 'config', None)
     if cfg is None: raise ValueError("executor='ray': the student policy has no PolicyConfig (build it with soar.policy.load_policy) "
                                      "so the actors cannot rebuild it")
@@ -64,7 +65,6 @@ def actor_policy_config(policy, gpu: bool):
 class StudentWorker:
     "A student and its generation engine in one process: runs inner loops from the step's baseline, keeps the trained weights until asked."
     def __init__(self, policy_config, backend: str = 'transformers', generator_kwargs: dict | None = None, threads: int | None = None):
-        from soar.policy import load_policy, make_generator
         if threads: torch.set_num_threads(threads)
         self.policy = load_policy(policy_config)
         self.generator = make_generator(self.policy, backend, **(generator_kwargs or {}))
@@ -211,8 +211,7 @@ def ray_map(fn, items, num_gpus: float = 0, num_cpus: float = 1, retries: int = 
 def eval_unit(out, unit: dict) -> str:
     "Evaluate one `soar.reproduce.eval_units` unit of the reproduce folder `out` (its result file is reused if present)."
     from pathlib import Path
-    from soar.reproduce import evaluation_jobs
-    from soar.evaluation import run_evaluation
+    from soar.reproduce import evaluation_jobs      # lazy: soar.reproduce imports this module (a cycle)
     task, ec, jobs, _ = evaluation_jobs(out, ood=(unit['table'] == 'ood'))
     run_evaluation([jobs[unit['job']][0]], task, ec, seeds=[unit['seed']], out_dir=Path(out)/'eval'/unit['table'], progress=False)
     return f"{unit['table']}/{unit['method']}/seed{unit['seed']}"
@@ -220,7 +219,7 @@ def eval_unit(out, unit: dict) -> str:
 def ray_eval_units(out, gpu: bool = False, progress: bool = False) -> list[str]:
     "Every evaluation unit of `out` (`soar.reproduce.eval_units`) as a Ray task, costliest first; returns their names."
     from functools import partial
-    from soar.reproduce import eval_units
+    from soar.reproduce import eval_units           # lazy: soar.reproduce imports this module (a cycle)
     units = sorted(eval_units(out), key=lambda u: -u['cost'])
     if progress: print(f"  evaluation: {len(units)} units on Ray", flush=True)
     return ray_map(partial(eval_unit, str(out)), units, num_gpus=1 if gpu else 0, num_cpus=0 if gpu else 1)

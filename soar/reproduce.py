@@ -442,7 +442,7 @@ def eval_stage(out, progress: bool = False, jobs: int = 1) -> dict:
     from soar.evaluation import run_evaluation, load_results
     out = Path(out); plan = load_plan(out); info = {}
     if (scfg := soar_config(plan)).executor == 'ray':           # --set executor=ray: the units as tasks on the Ray pool
-        from soar.ray_pool import ray_eval_units                # lazy: optional extra (ray)
+        from soar.ray_pool import ray_eval_units                # lazy: it loads torch, which this module otherwise does not
         ray_eval_units(out, gpu=scfg.device.startswith('cuda'), progress=progress)
     elif jobs > 1:
         n = min(jobs, max(1, len(eval_units(out))))
