@@ -1,6 +1,6 @@
 """Outer-step time with the inner loops in this process, on 1 Ray actor and on 2 (toy preset), and a projection to 16 GPUs.
 
-Runs real outer steps (`soar.outer.SoarRun`) of the toy world three ways on a local Ray instance (`ray.init(num_cpus=2)`):
+Runs real outer steps (`soar.outer.SoarRun`) of the toy world three ways on a local Ray instance (`ensure_ray(num_cpus=2)`):
 `executor='inprocess'`, `executor='ray'` with 1 actor, with 2 actors. Each run takes 2 outer steps: step 0 includes
 starting the actors (loading torch and the model), step 1 is the steady state that is compared. From the same run it
 measures the unit costs of the Ray path: the overhead per task (wall time of the inner-loop phase minus the time the
@@ -79,7 +79,8 @@ def main():
     res = dict(date=time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()), machine=platform.processor() or platform.machine(),
                cpus=os.cpu_count(), threads=torch.get_num_threads(), ray=ray.__version__, preset='toy', overrides=TOY,
                load_before=os.getloadavg())
-    t0 = time.perf_counter(); ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    from soar.ray_pool import ensure_ray
+    t0 = time.perf_counter(); ensure_ray(num_cpus=2)     # ray.init(num_cpus=2), workers at the driver's priority
     res['ray_init_s'] = round(time.perf_counter() - t0, 1)
     try:
         runs = [run('inprocess', 0, a.steps, d_train), run('ray', 1, a.steps, d_train), run('ray', 2, a.steps, d_train)]
