@@ -52,7 +52,7 @@ setuptools.setup(
     # soar/assets/** (e.g. the toy model's weights) ship as they are; experiments/ is filled by build_py above
     package_data={'soar': ['experiments/*.ipynb', 'assets/**/*']},
     install_requires=reqs('requirements'),
-    extras_require={'dev': reqs('dev_requirements'), 'gpu': reqs('gpu_requirements')},
+    extras_require={'dev': reqs('dev_requirements'), 'gpu': reqs('gpu_requirements'), 'ray': reqs('ray_requirements')},
     python_requires='>=' + cfg['min_python'],
     long_description=(HERE/'README.md').read_text(encoding='utf-8'),
     long_description_content_type='text/markdown',

@@ -99,9 +99,12 @@ class InProcessExecutor:
 
 EXECUTORS = {'inprocess': InProcessExecutor}
 
-def make_executor(name: str = 'inprocess'):
-    "An executor by name."
-    if name not in EXECUTORS: raise KeyError(f"executor: unknown executor {name!r}; known: {sorted(EXECUTORS)}")
+def make_executor(name: str = 'inprocess', **kw):
+    "An executor by name: 'inprocess', or 'ray' (`soar.ray_pool.RayExecutor`, the optional extra soar[ray]; `kw`: its options)."
+    if name == 'ray':
+        from soar.ray_pool import RayExecutor      # lazy: soar.ray_pool imports this module (a cycle)
+        return RayExecutor(**kw)
+    if name not in EXECUTORS: raise KeyError(f"executor: unknown executor {name!r}; known: {sorted([*EXECUTORS, 'ray'])}")
     return EXECUTORS[name]()
 
 # %% ../nbs/22_inner.ipynb #281744fe

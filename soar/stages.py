@@ -217,7 +217,10 @@ def eval_worker(out, worker: int, n_workers: int, progress: bool = True) -> int:
 def eval_stage(out, progress: bool = False, jobs: int = 1) -> dict:
     "Stage 3: every (method, seed) of the main table (and the OOD table); each result file is written atomically and reused."
     out = Path(out); plan = load_plan(out); info = {}
-    if jobs > 1:
+    if (scfg := soar_config(plan)).executor == 'ray':           # --set executor=ray: the units as tasks on the Ray pool
+        from soar.ray_pool import ray_eval_units                # lazy: soar.ray_pool (27) builds on this stage's units (a cycle)
+        ray_eval_units(out, gpu=scfg.device.startswith('cuda'), progress=progress)
+    elif jobs > 1:
         n = min(jobs, max(1, len(eval_units(out))))
         run_parallel([([sys.executable, '-c', f'from soar.stages import eval_worker; eval_worker({str(out)!r}, {i}, {n})'],
                        out/'eval'/f'worker{i}.log') for i in range(n)], n, progress)

@@ -18,6 +18,10 @@ LAZY_BACKWARD = {
                           "the check runs only for those precisions, so importing soar.config stays torch-free",
     ('generation', 'vllm'): "make_generator(backend='vllm') dispatches to the vLLM backend, which builds on soar.generation "
                             "(a top-level import would be a cycle) and needs the optional [gpu] extra",
+    ('inner', 'ray_pool'): "make_executor('ray') builds the Ray executor, whose actors run this module's inner loop "
+                           "(a top-level import would be a cycle) and which needs the optional [ray] extra",
+    ('stages', 'ray_pool'): "eval_stage with executor='ray' sends this module's evaluation units to Ray actors "
+                            "(a cycle otherwise) and needs the optional [ray] extra",
 }
 
 # Modules over MAX_LINES whose split is under way elsewhere (remove the entry once the split is merged).
