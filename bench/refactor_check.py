@@ -5,7 +5,8 @@
 
 `run` is one `soar reproduce` command (the CLI a user types), with its own empty SOAR_CACHE so that the
 fail@k filter runs too: seed 3, 3 grounded outer steps, 1 intrinsic step, 4-step evaluation students of five methods,
-the analysis stage. `compare` reads both directories and checks, ignoring timings and paths: the filter's kept problems
+the analysis stage (`--set KEY=VALUE` adds settings: to undo a default changed on purpose between the two
+checkouts, e.g. the toy preset's evaluation students). `compare` reads both directories and checks, ignoring timings and paths: the filter's kept problems
 and split, every SOAR run's metrics rows and promotion questions, every evaluation record's pass@k track and
 checkpoint, and the analysis stage's diversity and quality numbers. On one machine, a refactor that keeps behaviour
 gives identical numbers (floats included); across machines, float rounding may differ, so compare runs of one machine.
@@ -20,11 +21,11 @@ SETS = ['outer_steps=3', 'intrinsic.outer_steps=1', 'eval.steps=4', 'eval.eval_e
 TIMING = {'times', 'seconds', 'elapsed_s', 'total_s', 'finished', 'step_s', 'tokens_per_s', 'wall_s'}
 
 
-def run(out: Path):
+def run(out: Path, extra: list[str] = ()):
     out.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, 'SOAR_CACHE': str(out/'cache'), 'OMP_NUM_THREADS': '1', 'HF_HUB_OFFLINE': '1'}
     cmd = [sys.executable, '-m', 'soar.cli', 'reproduce', '--preset', 'toy', '--seeds', '3', '--out', 'repro',
-           '--no-notebook', '--jobs', '1', '--stages', 'filter,soar,eval,analysis'] + [a for s in SETS for a in ('--set', s)]
+           '--no-notebook', '--jobs', '1', '--stages', 'filter,soar,eval,analysis'] + [a for s in [*SETS, *extra] for a in ('--set', s)]
     subprocess.run(cmd, cwd=out, env=env, check=True)
 
 
@@ -69,8 +70,9 @@ def main():
     ap.add_argument('cmd', choices=['run', 'compare']); ap.add_argument('dirs', nargs='+')
     ap.add_argument('--result', default='bench/results/refactor_check.json')
     ap.add_argument('--label', default='', help='what the two runs are (for the result file)')
+    ap.add_argument('--set', action='append', default=[], help='with run: one more KEY=VALUE for the chain (a default changed on purpose)')
     a = ap.parse_args()
-    if a.cmd == 'run': return run(Path(a.dirs[0]).resolve())
+    if a.cmd == 'run': return run(Path(a.dirs[0]).resolve(), a.set)
     res = dict(label=a.label, **compare(Path(a.dirs[0]), Path(a.dirs[1])))
     Path(a.result).parent.mkdir(parents=True, exist_ok=True); Path(a.result).write_text(json.dumps(res, indent=1))
     print(f"{res['identical']}/{res['compared']} identical; differing: {res['differing']}")
