@@ -217,9 +217,12 @@ def eval_unit(out, unit: dict) -> str:
     run_evaluation([jobs[unit['job']][0]], task, ec, seeds=[unit['seed']], out_dir=Path(out)/'eval'/unit['table'], progress=False)
     return f"{unit['table']}/{unit['method']}/seed{unit['seed']}"
 
+def _eval_unit_task(out_unit: tuple) -> str:
+    "`eval_unit(*out_unit)`: a plain function, which `ray.remote` needs (it refuses a `functools.partial`)."
+    return eval_unit(*out_unit)
+
 def ray_eval_units(out, gpu: bool = False, progress: bool = False) -> list[str]:
     "Every evaluation unit of `out` (`soar.stages.eval_units`) as a Ray task, costliest first; returns their names."
-    from functools import partial
     units = sorted(eval_units(out), key=lambda u: -u['cost'])
     if progress: print(f"  evaluation: {len(units)} units on Ray", flush=True)
-    return ray_map(partial(eval_unit, str(out)), units, num_gpus=1 if gpu else 0, num_cpus=0 if gpu else 1)
+    return ray_map(_eval_unit_task, [(str(out), u) for u in units], num_gpus=1 if gpu else 0, num_cpus=0 if gpu else 1)
