@@ -70,8 +70,7 @@ class ReproducePlan:
 # %% ../nbs/35_plan.ipynb #16c24786
 REPRODUCE_PRESETS: dict[str, dict] = {
     'toy': dict(soar=dict(outer_steps=6), intrinsic=dict(outer_steps=4),
-                eval=dict(steps=16, eval_every=8, smooth_window=5, avg_window=8, warmup_steps=0,
-                          student=dict(lr=2e-4, group_size=4)),   # evaluation students (nbs/13_toy.ipynb, Calibration)
+                eval=dict(steps=16, eval_every=8, smooth_window=5, avg_window=8, warmup_steps=0),   # students: the inner loop's
                 reference_k=128, ood='add8', diversity_size=128, diversity_repeats=100),
     'smollm2-cpu': dict(soar=dict(), intrinsic=dict(intrinsic_samples=4),
                         eval=dict(steps=4, eval_every=2, n_samples=4, ks=(1, 2, 4), n_teacher_questions=8,

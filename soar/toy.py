@@ -98,6 +98,7 @@ class ToyConfig:
     weight_decay: float = 0.01
     chunks: int = 4                                          # a batch runs as this many length-sorted parts
     seed: int = 0
+    logit_scale: float = 1.5                                 # the habit's confidence: logits x this after pretraining
 
     def __post_init__(self):
         if len(self.careful_prob) != self.max_terms - 1:
@@ -168,6 +169,7 @@ def pretrain_toy(config: ToyConfig | None = None, progress: bool = False, log_ev
             losses.append(round(loss, 4))
             if progress and (step % log_every == 0 or step == c.steps - 1):
                 print(f'step {step:4d}  loss {loss:.3f}  {time.perf_counter() - t0:6.1f}s', flush=True)
+    with torch.no_grad(): model.model.norm.weight.mul_(c.logit_scale)   # the tied head sees the final norm: logits x scale
     record = dict(config=asdict(c), key=c.key(), losses=losses, train_s=round(time.perf_counter() - t0, 1),
                   threads=torch.get_num_threads(), n_params=sum(p.numel() for p in model.parameters()))
     return model.eval(), tok, record
@@ -182,7 +184,7 @@ def build_toy_model(config: ToyConfig | None = None, progress: bool = False) -> 
     return build_dir_atomic(cache_dir('models') / f'toy-{config_hash(c.key())}', build)
 
 # %% ../nbs/13_toy.ipynb #d89fb8e8
-TOY_WEIGHTS_SHA256 = 'b36b33fcd444e59e5f319d3cca6c63abe9a407bab91a8fc185e7dc32ba4d24a4'   # sha256 of soar/assets/toy/model.safetensors
+TOY_WEIGHTS_SHA256 = 'c782fadfaccd0a958a814ba34995ceb91c51a21c053e7f8116507789ffeeceff'   # sha256 of soar/assets/toy/model.safetensors
 
 class ToyWeightsError(RuntimeError):
     "The shipped toy weights are missing, corrupted, or do not belong to the default `ToyConfig`."
