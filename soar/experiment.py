@@ -135,7 +135,7 @@ def plot_stages(stages: list[dict], out) -> list[Path]:
     "Bar chart of D_train greedy accuracy per promotion stage; PNG and SVG in `out/figures/`."
     import matplotlib; matplotlib.use('Agg')
     import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(max(3, 1.2 * len(stages)), 3))
+    fig, ax = plt.subplots(figsize=(max(4.5, 1.2 * len(stages)), 3))   # wide enough for the title
     ax.bar([s['stage'] for s in stages], [s['d_train_accuracy'] for s in stages], color='C2')
     ax.set(ylabel='greedy accuracy on D_train', title='Baseline student per promotion stage', ylim=(0, max(0.05, 1.2 * max(s['d_train_accuracy'] for s in stages))))
     fig.tight_layout()
