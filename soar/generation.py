@@ -149,10 +149,10 @@ def kv_bytes_per_token(model, dtype=None) -> int:
     return 2 * c.num_hidden_layers * kv * hd * torch.finfo(dtype or next(model.parameters()).dtype).bits // 8
 
 def batch_limits(policy, free_bytes: int | None = None, fraction: float = 0.8) -> tuple[int, int]:
-    """`(max rows, max KV tokens)` of one generation batch. On the CPU (and `free_bytes=None`): 64 rows, 32768 tokens.
+    """`(max rows, max KV tokens)` of one generation batch. On the CPU (and `free_bytes=None`): 256 rows, 32768 tokens.
     On CUDA, from the free memory: `fraction` of it, 85 % for the KV cache, 15 % for the per-row vocabulary tensors."""
     if free_bytes is None:
-        if policy.device.type != 'cuda': return 64, 32768
+        if policy.device.type != 'cuda': return 256, 32768
         free_bytes = torch.cuda.mem_get_info(policy.device)[0]
     m, budget = policy.base_model, free_bytes * fraction
     per_tok = kv_bytes_per_token(m, policy.autocast_dtype or policy.dtype)
