@@ -1,0 +1,42 @@
+"""Summary of finished toy reproductions (`soar reproduce` folders), one entry per folder: what was changed from the
+preset, the stage times, per grounded run the promotions and the share of outer steps with a teacher signal, and per
+method the test pass@32 of every seed at the checkpoint rule.
+
+Made to keep a record of chains run with variants of the preset (for example `--set student_group=4`) that are not
+published as reports. Not a test: nothing is asserted. Writes bench/results/toy_chains.json (or --out).
+Usage: python bench/toy_chains.py DIR [DIR ...] [--out FILE]
+"""
+from __future__ import annotations
+import argparse, datetime, json
+from pathlib import Path
+
+
+def summarize(d: Path) -> dict:
+    plan = json.loads((d/'reproduce.json').read_text())
+    stages = {s: json.loads((d/s/'DONE.json').read_text())['seconds'] for s in ('filter', 'soar', 'eval', 'analysis', 'report')
+              if (d/s/'DONE.json').exists()}
+    runs = {}
+    for r in sorted((d/'soar').glob('*-seed*')):
+        if r.is_dir() and (r/'summary.json').exists():
+            s = json.loads((r/'summary.json').read_text())
+            runs[r.name] = dict(promotions=s['promotions'], signal_share=round(s['signal_share'], 3), total_s=s['total_s'])
+    methods = {}
+    for f in sorted((d/'eval'/'main').glob('*/source*-seed*.json')):
+        e = json.loads(f.read_text())
+        methods.setdefault(f.parent.name, {})[str(e['seed'])] = round(e['checkpoint']['pass_at_k']['32'], 4)
+    return dict(dir=str(d), seeds=plan['seeds'], changed=dict(soar=plan['soar'], eval=plan['eval']), stage_seconds=stages,
+                total_seconds=round(sum(stages.values()), 1), soar_runs=runs, pass32_at_checkpoint=methods)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    ap.add_argument('dirs', nargs='+'); ap.add_argument('--out', default='bench/results/toy_chains.json')
+    a = ap.parse_args()
+    res = dict(date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
+               chains=[summarize(Path(x)) for x in a.dirs])
+    Path(a.out).parent.mkdir(parents=True, exist_ok=True); Path(a.out).write_text(json.dumps(res, indent=1))
+    for c in res['chains']: print(c['dir'], c['seeds'], c['changed']['soar'], c['total_seconds'], 's')
+    print('wrote', a.out)
+
+
+if __name__ == '__main__': main()
