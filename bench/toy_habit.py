@@ -29,7 +29,7 @@ def main():
     a = ap.parse_args()
     import torch
     torch.set_num_threads(int(os.environ['OMP_NUM_THREADS']))
-    from soar.toy import (ToyConfig, toy_model_path, toy_problems, toy_careful_share, toy_example, _batch_tensors,
+    from soar.toy import (ToyConfig, toy_model_path, toy_problems, toy_careful_share, toy_example, _accumulate_batch,
                           _max_new_tokens)
     from soar.policy import load_policy
     from soar.generation import make_generator
@@ -57,12 +57,7 @@ def main():
     opt = torch.optim.AdamW(model.parameters(), lr=3e-4, weight_decay=c.weight_decay, betas=(0.9, 0.98))
     model.train()
     for s in range(a.more_steps):
-        exs = sorted((toy_example(c, rng) for _ in range(c.batch_size)), key=lambda e: len(e[0]) + len(e[1]))
-        parts = [exs[j * len(exs) // c.chunks:(j + 1) * len(exs) // c.chunks] for j in range(c.chunks)]
-        ntok = [sum(len(comp) + 1 - h for _, comp, h in part) for part in parts]
-        for part, nt in zip(parts, ntok):
-            x, m, y = _batch_tensors(pol.tokenizer, part)
-            (model(input_ids=x, attention_mask=m, labels=y).loss * (nt / sum(ntok))).backward()
+        _accumulate_batch(model, pol.tokenizer, [toy_example(c, rng) for _ in range(c.batch_size)], c.chunks)
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0); opt.step(); opt.zero_grad(set_to_none=True)
         if (s + 1) % 50 == 0:
             model.eval(); res['continued'].append(dict(step=s + 1, careful=careful())); model.train()

@@ -139,6 +139,18 @@ def _batch_tensors(tok, examples):
     mask = (torch.arange(L)[None] < torch.tensor([len(i) for i in ids])[:, None]).long()
     return x, mask, y
 
+def _accumulate_batch(model, tok, examples, chunks: int) -> float:
+    "Backward of one batch's mean token loss; the batch runs as `chunks` length-sorted parts (less padding, the same gradient)."
+    exs = sorted(examples, key=lambda e: len(e[0]) + len(e[1]))
+    parts = [exs[j * len(exs) // chunks:(j + 1) * len(exs) // chunks] for j in range(chunks)]
+    ntok = [sum(len(comp) + 1 - hidden for _, comp, hidden in part) for part in parts]
+    loss = 0.
+    for part, nt in zip(parts, ntok):
+        x, mask, y = _batch_tensors(tok, part)
+        l = model(input_ids=x, attention_mask=mask, labels=y).loss * (nt / sum(ntok))
+        l.backward(); loss += l.item()
+    return loss
+
 def pretrain_toy(config: ToyConfig | None = None, progress: bool = False, log_every: int = 25):
     "Train the toy world model from scratch. Returns `(model, tokenizer, record)`."
     import torch   # lazy: importing soar.toy for its problem families needs no torch
@@ -155,15 +167,7 @@ def pretrain_toy(config: ToyConfig | None = None, progress: bool = False, log_ev
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(c.seed)
         for step in range(c.steps):
-            # one batch, cut into `chunks` runs of similar length (less padding; the same gradient as one pass)
-            exs = sorted((toy_example(c, rng) for _ in range(c.batch_size)), key=lambda e: len(e[0]) + len(e[1]))
-            parts = [exs[j * len(exs) // c.chunks:(j + 1) * len(exs) // c.chunks] for j in range(c.chunks)]
-            ntok = [sum(len(comp) + 1 - hidden for _, comp, hidden in part) for part in parts]
-            loss = 0.
-            for part, nt in zip(parts, ntok):
-                x, mask, y = _batch_tensors(tok, part)
-                l = model(input_ids=x, attention_mask=mask, labels=y).loss * (nt / sum(ntok))
-                l.backward(); loss += l.item()
+            loss = _accumulate_batch(model, tok, [toy_example(c, rng) for _ in range(c.batch_size)], c.chunks)
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step(); sched.step(); opt.zero_grad(set_to_none=True)
             losses.append(round(loss, 4))
