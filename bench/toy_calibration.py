@@ -1,7 +1,8 @@
 """Calibration of the toy preset: how far one inner loop moves Q_R, per base-teacher dataset, learning rate and step.
 
 For each student learning rate and each of `--datasets` datasets that the *base* teacher writes (n = 16 questions,
-seeded), a fresh copy of the base student is trained with the toy preset's inner-loop settings (batch 8, group 8)
+seeded), a fresh copy of the base student is trained with the toy preset's inner-loop settings (batch 8, group 4; bench/results/toy_calibration_group8.json:
+the same at group 8, the preset's group before)
 and its greedy accuracy on the preset's Q_R (24 problems of the fail@128-filtered add7 D_train) is read every 2
 steps. The spread of these accuracies across datasets at the preset's inner-step count is what gives the teacher
 a signal: if every dataset leaves Q_R at 0 (or every one at 1), all g dataset rewards are equal and the teacher
@@ -56,7 +57,7 @@ def main():
             print(json.dumps(rows[-1]), flush=True)
     pol.restore(base)
     res = dict(date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'), machine=platform.processor() or platform.machine(),
-               cpu_count=os.cpu_count(), threads=torch.get_num_threads(), preset_inner_steps=cfg.inner_steps,
+               cpu_count=os.cpu_count(), threads=torch.get_num_threads(), preset_inner_steps=cfg.inner_steps, preset_student_group=cfg.student.group_size,
                preset_student_lr=cfg.student.lr, qr_size=len(q_r), d_train=len(d_train), seconds=round(time.perf_counter() - t0, 1), rows=rows)
     Path(a.out).parent.mkdir(parents=True, exist_ok=True); Path(a.out).write_text(json.dumps(res, indent=1))
     print('wrote', a.out)

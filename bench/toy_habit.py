@@ -8,12 +8,15 @@ pretraining. This script measures, from the pretrained network (the shipped mode
 - `continued`: the careful share per family while pretraining goes on for `--more-steps` more steps of the same
   mixture (lr 3e-4, AdamW): does more of the same training lower the floor on 7-8 terms?
 - `scales`: the careful share per family (32 held-out problems each, `toy_careful_share`) at each logit scale;
-- `rl`: at each logit scale, student RLOO (batch 8 x group 8, lr 3e-4, 16 steps: the toy preset's student) from the
+- `rl`: at each logit scale, student RLOO (batch 8 x group `--group`, lr 3e-4, 16 steps: the toy preset's student) from the
   scaled model on 64 `add7` problems (Hard-Only) and on 192 stepping stones (64 each of add4, add5, add6), per seed:
   the correct training samples, and every 4 steps the careful share and greedy accuracy on 32 held-out add7 problems.
 
 Not a test: nothing is asserted. Writes bench/results/toy_habit.json.
 Usage: OMP_NUM_THREADS=1 python bench/toy_habit.py [--scales 1,1.25,1.5] [--hard-seeds 1,2,3,4] [--stone-seeds 1,2]
+       [--group 4] [--more-steps 150]
+`--group` defaults to the toy preset's student group (4; bench/results/toy_habit.json was written at group 8, the
+preset's group then, and bench/results/toy_habit_group4.json at 4 with `--scales 1.5 --more-steps 0`).
 """
 from __future__ import annotations
 import argparse, datetime, json, os, platform, random, time
@@ -25,6 +28,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--scales', default='1,1.25,1.5'); ap.add_argument('--hard-seeds', default='1,2,3,4')
     ap.add_argument('--stone-seeds', default='1,2'); ap.add_argument('--more-steps', type=int, default=150)
+    ap.add_argument('--group', type=int, default=None, help="the student's group (default: the toy preset's)")
     ap.add_argument('--out', default='bench/results/toy_habit.json')
     a = ap.parse_args()
     import torch
@@ -34,8 +38,9 @@ def main():
     from soar.policy import load_policy
     from soar.generation import make_generator
     from soar.rloo import train_student
-    from soar.config import StudentConfig
+    from soar.config import StudentConfig, make_config
     from soar.inner import greedy_accuracy
+    group = a.group or make_config('toy').student.group_size
     path = toy_model_path()
     shipped_scale = json.loads((path/'toy.json').read_text())['config'].get('logit_scale', 1.0)
     pol = load_policy(path); gen = make_generator(pol)
@@ -46,7 +51,7 @@ def main():
     def careful(): return {f: round(toy_careful_share(pol, probes[f]), 6) for f in fams}
     res = dict(date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
                machine=platform.processor() or platform.machine(), cpu_count=os.cpu_count(),
-               threads=torch.get_num_threads(), shipped_logit_scale=shipped_scale, continued=[], scales={}, rl=[])
+               threads=torch.get_num_threads(), shipped_logit_scale=shipped_scale, group=group, continued=[], scales={}, rl=[])
     def save(): Path(a.out).parent.mkdir(parents=True, exist_ok=True); Path(a.out).write_text(json.dumps(res, indent=1))
     base = pol.snapshot(); t0 = time.perf_counter()
 
@@ -73,7 +78,7 @@ def main():
         scaled = pol.snapshot(); res['scales'][str(scale)] = careful(); print(scale, res['scales'][str(scale)], flush=True)
         for kind, seeds in (('Hard-Only', a.hard_seeds), ('stones', a.stone_seeds)):
             qs = sets[kind]
-            st = StudentConfig(batch_size=8, group_size=8, lr=3e-4, max_new_tokens=_max_new_tokens(qs + probe), micro_batch_size=64)
+            st = StudentConfig(batch_size=8, group_size=group, lr=3e-4, max_new_tokens=_max_new_tokens(qs + probe), micro_batch_size=64)
             for seed in [int(x) for x in seeds.split(',')]:
                 pol.restore(scaled); track = []
                 def log(row):

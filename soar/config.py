@@ -192,7 +192,7 @@ PRESETS: dict[str, dict] = {
                 fail_k=128, fail_max_new_tokens=96, outer_steps=8, g=4, n=16, r=1, qr_size=24, teacher_lr=1e-4,
                 teacher_warmup=2, teacher_micro_batch=64, teacher_max_new_tokens=144, inner_steps=8,
                 inner_steps_after_promotion=10, tau=0.01,
-                student=dict(batch_size=8, group_size=8, lr=3e-4, max_new_tokens=96, micro_batch_size=64)),
+                student=dict(batch_size=8, group_size=4, lr=3e-4, max_new_tokens=96, micro_batch_size=64)),
 }
 
 # %% ../nbs/00a_config.ipynb #149ad388
