@@ -15,8 +15,11 @@ def summarize(d: Path) -> dict:
     plan = json.loads((d/'reproduce.json').read_text())
     stages = {s: json.loads((d/s/'DONE.json').read_text())['seconds'] for s in ('filter', 'soar', 'eval', 'analysis', 'report')
               if (d/s/'DONE.json').exists()}
-    runs = {}
+    runs, student = {}, None
     for r in sorted((d/'soar').glob('*-seed*')):
+        if student is None and (r/'config.json').exists():      # the student as run (the preset's group changed 8 -> 4)
+            st = json.loads((r/'config.json').read_text())['student']
+            student = dict(batch_size=st['batch_size'], group_size=st['group_size'], lr=st['lr'])
         if r.is_dir() and (r/'summary.json').exists():
             s = json.loads((r/'summary.json').read_text())
             runs[r.name] = dict(promotions=s['promotions'], signal_share=round(s['signal_share'], 3), total_s=s['total_s'])
@@ -24,7 +27,7 @@ def summarize(d: Path) -> dict:
     for f in sorted((d/'eval'/'main').glob('*/source*-seed*.json')):
         e = json.loads(f.read_text())
         methods.setdefault(f.parent.name, {})[str(e['seed'])] = round(e['checkpoint']['pass_at_k']['32'], 4)
-    return dict(dir=str(d), seeds=plan['seeds'], changed=dict(soar=plan['soar'], eval=plan['eval']), stage_seconds=stages,
+    return dict(dir=str(d), seeds=plan['seeds'], changed=dict(soar=plan['soar'], eval=plan['eval']), student=student, stage_seconds=stages,
                 total_seconds=round(sum(stages.values()), 1), soar_runs=runs, pass32_at_checkpoint=methods)
 
 
