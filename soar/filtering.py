@@ -13,7 +13,7 @@ from .grading import get_verifier
 from .generation import SamplingParams, generate_and_grade
 
 # %% auto #0
-__all__ = ['FilterSettings', 'model_fingerprint', 'FilterResult', 'fail_at_k', 'filter_and_split']
+__all__ = ['MODEL_TEXT_FILES', 'FilterSettings', 'model_fingerprint', 'FilterResult', 'fail_at_k', 'filter_and_split']
 
 # %% ../nbs/21_filtering.ipynb #2d88eccd
 @dataclass(frozen=True)
@@ -29,14 +29,21 @@ class FilterSettings:
     chunk: int = 32              # samples per problem per generation round
     early_stop: bool = True      # stop sampling a problem at its first verified answer (it is then not 0/k anyway)
 
+MODEL_TEXT_FILES = ('config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json',
+                    'special_tokens_map.json', 'chat_template.jinja')
+
+def _file_sha256(f: Path, block: int = 1 << 23) -> str:
+    h = hashlib.sha256()
+    with open(f, 'rb') as fh:
+        while b := fh.read(block): h.update(b)
+    return h.hexdigest()
+
 def model_fingerprint(path) -> str:
-    "A short hash identifying a model directory by content summary (config + weight file names and sizes)."
+    "A short hash of a model directory's contents (config, tokenizer and weight files; not its path); a hub id: its name."
     p = Path(path)
     if not p.is_dir(): return config_hash({'model': str(path)})
-    parts = {}
-    for f in sorted(p.iterdir()):
-        if f.name == 'config.json': parts['config'] = f.read_text()
-        elif f.suffix in ('.safetensors', '.bin', '.gguf'): parts[f.name] = f.stat().st_size
+    parts = {f.name: _file_sha256(f) for f in sorted(p.iterdir())
+             if f.is_file() and (f.name in MODEL_TEXT_FILES or f.suffix in ('.safetensors', '.bin', '.gguf'))}
     return config_hash(parts)
 
 def _problem_key(p: Problem) -> str: return hashlib.sha256(f"{p.id}\0{p.problem}\0{p.answer}".encode()).hexdigest()[:16]
