@@ -1,6 +1,8 @@
 """Summary of finished toy reproductions (`soar reproduce` folders), one entry per folder: what was changed from the
 preset, the stage times, per grounded run the promotions and the share of outer steps with a teacher signal, and per
-method the test pass@32 of every seed at the checkpoint rule.
+method the test pass@32 of every seed at the checkpoint rule, and the fail@k split it used (before the fix of
+`soar.filtering.model_fingerprint`, chains on this machine read the previous toy model's fail@128 results from the
+cache: 58 of 64 kept instead of 64).
 
 Made to keep a record of chains run with variants of the preset (for example `--set student_group=4`) that are not
 published as reports. Not a test: nothing is asserted. Writes bench/results/toy_chains.json (or --out).
@@ -27,7 +29,9 @@ def summarize(d: Path) -> dict:
     for f in sorted((d/'eval'/'main').glob('*/source*-seed*.json')):
         e = json.loads(f.read_text())
         methods.setdefault(f.parent.name, {})[str(e['seed'])] = round(e['checkpoint']['pass_at_k']['32'], 4)
-    return dict(dir=str(d), seeds=plan['seeds'], changed=dict(soar=plan['soar'], eval=plan['eval']), student=student, stage_seconds=stages,
+    sp = json.loads((d/'filter'/'split.json').read_text())      # the fail@k split the chain trained and tested on
+    split = dict(pool=sp['meta']['pool'], kept=sp['meta']['kept'], d_train=len(sp['train']), d_test=len(sp['test']))
+    return dict(dir=str(d), seeds=plan['seeds'], split=split, changed=dict(soar=plan['soar'], eval=plan['eval']), student=student, stage_seconds=stages,
                 total_seconds=round(sum(stages.values()), 1), soar_runs=runs, pass32_at_checkpoint=methods)
 
 
