@@ -7,7 +7,7 @@ from __future__ import annotations
 import json, hashlib
 from dataclasses import dataclass, asdict
 from pathlib import Path
-from .utils import cache_dir, config_hash, read_jsonl, write_jsonl, atomic_write_json, Progress
+from .utils import cache_dir, config_hash, file_sha256, read_jsonl, write_jsonl, atomic_write_json, Progress
 from .data import Problem, split_train_test, save_split
 from .grading import get_verifier
 from .generation import SamplingParams, generate_and_grade
@@ -32,17 +32,11 @@ class FilterSettings:
 MODEL_TEXT_FILES = ('config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json',
                     'special_tokens_map.json', 'chat_template.jinja')
 
-def _file_sha256(f: Path, block: int = 1 << 23) -> str:
-    h = hashlib.sha256()
-    with open(f, 'rb') as fh:
-        while b := fh.read(block): h.update(b)
-    return h.hexdigest()
-
 def model_fingerprint(path) -> str:
     "A short hash of a model directory's contents (config, tokenizer and weight files; not its path); a hub id: its name."
     p = Path(path)
     if not p.is_dir(): return config_hash({'model': str(path)})
-    parts = {f.name: _file_sha256(f) for f in sorted(p.iterdir())
+    parts = {f.name: file_sha256(f) for f in sorted(p.iterdir())
              if f.is_file() and (f.name in MODEL_TEXT_FILES or f.suffix in ('.safetensors', '.bin', '.gguf'))}
     return config_hash(parts)
 

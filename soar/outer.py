@@ -9,7 +9,7 @@ from dataclasses import asdict
 from pathlib import Path
 import numpy as np
 import torch
-from .utils import atomic_write_json, atomic_write_bytes, read_jsonl, write_jsonl, Progress
+from .utils import atomic_write_json, atomic_write_bytes, file_sha256, read_jsonl, write_jsonl, Progress
 from .config import SoarConfig, load_config
 from .data import Problem
 from .prompts import format_teacher, parse_teacher_output
@@ -184,12 +184,6 @@ def commit_checkpoint(root, name: str, keep: int = 2):
     for old in [p for p in _step_dirs(root) if int(p.name[5:]) > n] + list(root.glob('.step-*.tmp')):
         shutil.rmtree(old, ignore_errors=True)         # never made current / left by a crash mid-write
 
-def _sha256(path, chunk: int = 16 << 20) -> str:
-    h = hashlib.sha256()
-    with open(path, 'rb') as f:
-        while b := f.read(chunk): h.update(b)
-    return h.hexdigest()
-
 def read_checkpoint(path) -> dict:
     "Load one checkpoint directory, checked (size, sha256, safetensors header); `CheckpointError` naming the file otherwise."
     from safetensors.torch import load_file
@@ -203,7 +197,7 @@ def read_checkpoint(path) -> dict:
     size = wf.stat().st_size if wf.exists() else None
     if size != meta['weights_bytes']:
         raise CheckpointError(f"{wf}: {'missing' if size is None else f'{size} bytes'}, expected {meta['weights_bytes']}: truncated or incomplete")
-    if _sha256(wf) != meta['weights_sha256']: raise CheckpointError(f"{wf}: sha256 differs from {sj}: corrupted")
+    if file_sha256(wf) != meta['weights_sha256']: raise CheckpointError(f"{wf}: sha256 differs from {sj}: corrupted")
     try: tensors = load_file(wf)
     except Exception as e: raise CheckpointError(f"{wf}: not a readable safetensors file ({e})") from None
     return _decode(meta['state'], tensors)

@@ -2,10 +2,10 @@
 
 # %% ../nbs/13_toy.ipynb #604d3fbd
 from __future__ import annotations
-import math, time, random, dataclasses, hashlib, json, importlib.resources
+import math, time, random, dataclasses, json, importlib.resources
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
-from .utils import cache_dir, config_hash, atomic_write_json
+from .utils import cache_dir, config_hash, atomic_write_json, file_sha256
 from .models import build_dir_atomic, char_tokenizer, tiny_lm
 from .data import Problem
 from .prompts import PromptSet, register_prompts, format_student, format_teacher
@@ -197,12 +197,6 @@ def toy_weights_dir() -> Path:
     "The folder of the toy world model shipped with the package (`soar/assets/toy`)."
     return Path(str(importlib.resources.files('soar'))) / 'assets' / 'toy'
 
-def _sha256(f: Path) -> str:
-    h = hashlib.sha256()
-    with open(f, 'rb') as fh:
-        for b in iter(lambda: fh.read(1 << 20), b''): h.update(b)
-    return h.hexdigest()
-
 def verify_toy_weights(path=None, sha256: str | None = None) -> Path:
     "Check a shipped-toy-model folder: weights present, checksum right, built from the default `ToyConfig`."
     d = Path(path) if path is not None else toy_weights_dir()
@@ -210,7 +204,7 @@ def verify_toy_weights(path=None, sha256: str | None = None) -> Path:
     fix = "reinstall soar, or rebuild it with `python tools/build_toy_model.py`"
     for x in (f, rec):
         if not x.exists(): raise ToyWeightsError(f"{x}: missing from the shipped toy model; {fix}")
-    got, want = _sha256(f), sha256 or TOY_WEIGHTS_SHA256
+    got, want = file_sha256(f), sha256 or TOY_WEIGHTS_SHA256
     if got != want: raise ToyWeightsError(f"{f}: sha256 {got[:16]}... does not match the expected {want[:16]}... (corrupted?); {fix}")
     key = json.loads(rec.read_text()).get('key')
     if key != json.loads(json.dumps(ToyConfig().key())):
@@ -234,7 +228,7 @@ def build_toy_assets(out=None, progress: bool = True) -> str:
     model, tok, record = pretrain_toy(ToyConfig(), progress=progress)
     model.save_pretrained(out, safe_serialization=True); tok.save_pretrained(out)
     atomic_write_json(out / 'toy.json', record)
-    return _sha256(out / 'model.safetensors')
+    return file_sha256(out / 'model.safetensors')
 
 # %% ../nbs/13_toy.ipynb #669a15fb
 def _max_new_tokens(problems) -> int:

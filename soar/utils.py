@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['data_dir', 'fixture_data_dir', 'data_or_fixtures', 'cache_dir', 'config_hash', 'atomic_write_bytes',
+__all__ = ['data_dir', 'fixture_data_dir', 'data_or_fixtures', 'cache_dir', 'config_hash', 'file_sha256', 'atomic_write_bytes',
            'atomic_write_text', 'atomic_write_json', 'read_jsonl', 'write_jsonl', 'derive_seed', 'seed_everything',
            'Progress']
 
@@ -63,6 +63,13 @@ def config_hash(obj, n: int = 12) -> str:
     "A short stable hash of a JSON-serialisable object (keys sorted), for naming cache entries."
     s = json.dumps(obj, sort_keys=True, default=str, separators=(',', ':'))
     return hashlib.sha256(s.encode()).hexdigest()[:n]
+
+def file_sha256(path, chunk: int = 16 << 20) -> str:
+    "The SHA-256 of a file's bytes, read in chunks (weights: shipped toy model, checkpoints, model fingerprints)."
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        while b := f.read(chunk): h.update(b)
+    return h.hexdigest()
 
 # %% ../nbs/00_utils.ipynb #72f9cb00
 def _read_umask() -> int:
