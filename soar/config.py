@@ -81,6 +81,7 @@ class SoarConfig:
     qr_size: int = _f(64, '|Q_R|: reward questions sampled from D_train each outer step')
     teacher_lr: float = _f(1e-5, 'teacher AdamW learning rate')
     teacher_warmup: int = _f(20, 'teacher warmup steps (cosine schedule over outer_steps)')
+    teacher_schedule: str = _f('cosine', "teacher lr after the warmup: 'cosine' decay over outer_steps (the paper), or 'constant'", ('cosine', 'constant'))
     teacher_micro_batch: int = _f(2, 'teacher rollouts per backward pass (gradient accumulation)')
     teacher_max_grad_norm: float = _f(1.0, 'teacher gradient-norm clipping (0 = none). The paper states none; 1.0 is the '
                                       'common RLOO/PPO default and guards the rare huge-advantage step')
@@ -89,6 +90,9 @@ class SoarConfig:
     teacher_max_new_tokens: int = _f(512, 'max new tokens per teacher sample')
     teacher_temperature: float = _f(1.0, 'teacher sampling temperature')
     teacher_beta: float = _f(0.001, "teacher KL coefficient to the frozen reference (the students' is student.beta)")
+    teacher_stop_accuracy: typing.Optional[float] = _f(None, "grounded runs: no teacher update at an outer step whose baseline student already "
+                                                      "answers at least this share of Q_R greedily (nothing left to gain: every reward "
+                                                      "can then only measure harm). None: update at every step, as the paper")
     min_acceptance: float = _f(0.01, 'stop with an error if the teacher acceptance rate stays below this...')
     acceptance_patience: int = _f(3, '...for this many consecutive sampling rounds')
     max_teacher_rounds: int = _f(50, 'max sampling rounds per outer step to collect g*n parsable questions')
@@ -160,6 +164,8 @@ def validate(c: SoarConfig) -> SoarConfig:
     for k in ('fail_temperature', 'teacher_temperature'):
         if getattr(c, k) < 0: raise ConfigError(f"{k}: must be >= 0, got {getattr(c, k)}")
     if not 0 <= c.min_acceptance < 1: raise ConfigError(f"min_acceptance: must be in [0, 1), got {c.min_acceptance}")
+    if c.teacher_stop_accuracy is not None and not 0 < c.teacher_stop_accuracy <= 1:
+        raise ConfigError(f"teacher_stop_accuracy: must be in (0, 1] or None, got {c.teacher_stop_accuracy}")
     bad = [s for s in c.teacher_save_steps if not 1 <= s <= c.outer_steps]
     if bad: raise ConfigError(f"teacher_save_steps: step {bad[0]} is outside 1..outer_steps ({c.outer_steps})")
     if c.n % c.student.batch_size: raise ConfigError(f"n: the {c.n} questions of a dataset must split into student batches of {c.student.batch_size} (n % student.batch_size == 0)")

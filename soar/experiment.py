@@ -10,11 +10,12 @@ import numpy as np
 from .config import SoarConfig, make_config
 from .utils import read_jsonl, write_jsonl, atomic_write_json
 from .models import smollm2_path
-from .toy import toy_model_path, toy_problems
+from .toy import toy_model_path, toy_problems, toy_teacher_profile, TOY_KINDS
 
 # %% auto #0
 __all__ = ['PATH_PARAMETERS', 'resolve_model', 'resolve_pool', 'run_filter', 'run_soar', 'signal_share', 'plot_run',
-           'stage_accuracies', 'plot_stages', 'experiments_dir', 'run_notebook']
+           'teacher_questions', 'plot_teacher_questions', 'stage_accuracies', 'plot_stages', 'experiments_dir',
+           'run_notebook']
 
 # %% ../nbs/25_experiment.ipynb #5b2d4641
 def resolve_model(cfg: SoarConfig) -> str:
@@ -62,7 +63,7 @@ def run_soar(preset: str = 'toy', overrides: dict | None = None, out='runs/toy',
     run = SoarRun(cfg, model_path, train, out, resume=resume, progress=progress)
     run.run(steps)
     stages = stage_accuracies(cfg, model_path, train, out)
-    figs = plot_run(out) + plot_stages(stages, out)
+    figs = plot_run(out) + plot_teacher_questions(out) + plot_stages(stages, out)
     metrics = read_jsonl(out/'metrics.jsonl')
     summary = dict(preset=preset, overrides=overrides or {}, pool=len(res), d_train=len(train), d_test=len(test),
                    steps=len(metrics), signal_share=signal_share(metrics), promotions=metrics[-1]['n_promotions'] if metrics else 0,
@@ -112,6 +113,53 @@ def plot_run(out, tau: float | None = None) -> list[Path]:
     for f in files: fig.savefig(f, dpi=120)
     plt.close(fig)
     return files
+
+# %% ../nbs/25_experiment.ipynb #ae78cbe6
+def teacher_questions(out) -> "pd.DataFrame":
+    "Per outer step: reward, promotion, number and mean length of the teacher's questions, and on the toy world the share of each kind and of right answers."
+    import pandas as pd
+    out = Path(out)
+    metrics = {r['step']: r for r in read_jsonl(out/'metrics.jsonl')} if (out/'metrics.jsonl').exists() else {}
+    toy = json.loads((out/'config.json').read_text()).get('dataset') == 'toy' if (out/'config.json').exists() else False
+    recs = []
+    for f in sorted((out/'teacher_samples').glob('step_*.jsonl')):
+        step, items = int(f.stem.split('_')[1]), read_jsonl(f)
+        m = metrics.get(step, {})
+        rec = dict(step=step, reward=m.get('reward', np.nan), promoted=bool(m.get('promoted', False)), n=len(items),
+                   length=float(np.mean([len(str(x['question'])) for x in items])) if items else np.nan)
+        if toy: rec.update({k: v for k, v in toy_teacher_profile(items).items() if k != 'n'})
+        recs.append(rec)
+    return pd.DataFrame(recs)
+
+def plot_teacher_questions(out) -> list[Path]:
+    "The teacher's questions per outer step (toy: stacked shares of each kind, share of right answers; else mean length), its reward on a twin axis."
+    import matplotlib; matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    out = Path(out); df = teacher_questions(out)
+    if df.empty: return []
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    if 'stone' in df:
+        kinds = [k for k in TOY_KINDS if df[k].any()]
+        colors = dict(stone='C2', long='C7', short='C0', product='C1', other='C4')
+        ax.stackplot(df.step, *[df[k] for k in kinds], labels=[f'{k}' for k in kinds], colors=[colors[k] for k in kinds], alpha=.75)
+        ax.plot(df.step, df.correct, color='k', ls='--', marker='.', label='answer right')
+        ax.set(ylabel='share of questions', ylim=(0, 1))
+    else:
+        ax.plot(df.step, df.length, color='C0', marker='.', label='mean question length (chars)'); ax.set(ylabel='characters')
+    ax.set(xlabel='outer step', title='What the teacher writes, per outer step')
+    ax2 = ax.twinx(); ax2.grid(False)
+    ax2.plot(df.step, df.reward, color='C3', marker='o', ms=3, lw=1.5, label='teacher reward (right axis)')
+    for s in df.step[df.promoted]: ax.axvline(s, color='C3', lw=1, ls=':')
+    ax2.set_ylabel('teacher reward')
+    h1, l1 = ax.get_legend_handles_labels(); h2, l2 = ax2.get_legend_handles_labels()
+    ax.legend(h1 + h2, l1 + l2, loc='upper left', bbox_to_anchor=(1.12, 1), fontsize=8, frameon=False)
+    fig.tight_layout()
+    d = out/'figures'; d.mkdir(exist_ok=True)
+    files = [d/'teacher_questions.png', d/'teacher_questions.svg']
+    for f in files: fig.savefig(f, dpi=120, bbox_inches='tight')
+    plt.close(fig)
+    return files
+
 
 # %% ../nbs/25_experiment.ipynb #b56abc53
 def stage_accuracies(cfg: SoarConfig, model_path: str, d_train: list, out) -> list[dict]:

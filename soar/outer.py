@@ -263,7 +263,8 @@ class SoarRun:
         self.teacher_gen = make_generator(self.teacher, backend=cfg.backend)
         self.student_gen = make_generator(self.student, backend=cfg.backend)
         self.updater = RLOOUpdater(self.teacher, RLOOConfig(lr=cfg.teacher_lr, beta=cfg.teacher_beta, warmup_steps=cfg.teacher_warmup,
-                                                            total_steps=cfg.outer_steps, micro_batch_size=cfg.teacher_micro_batch,
+                                                            total_steps=cfg.outer_steps, schedule=cfg.teacher_schedule,
+                                                            micro_batch_size=cfg.teacher_micro_batch,
                                                             temperature=cfg.teacher_temperature,
                                                             max_grad_norm=cfg.teacher_max_grad_norm or None,
                                                             weight_decay=cfg.teacher_weight_decay))
@@ -360,7 +361,8 @@ class SoarRun:
             self.student.restore(self.baseline)
         tic = time.perf_counter()
         # 5. teacher update: every rollout of X_k gets R_k; leave-one-out over the g datasets
-        if cfg.teacher_mode != 'frozen':
+        done = cfg.teacher_stop_accuracy is not None and cfg.teacher_mode == 'grounded' and base_acc >= cfg.teacher_stop_accuracy
+        if cfg.teacher_mode != 'frozen' and not done:
             A = rloo_advantages(np.asarray(Rk, dtype=float))
             P = [list(c.prompt_token_ids) if c.prompt_token_ids is not None else encode_prompt(self.teacher.tokenizer, self.teacher_prompt)
                  for (_, _, c) in accepted]
@@ -375,7 +377,7 @@ class SoarRun:
                    qr_accuracies=None if R is None else (R + base_acc).tolist(), promoted=promo is not None,
                    promotion=None if promo is None else asdict(promo), n_promotions=self.promo.n_promotions,
                    window_mean=(float(np.mean(self.promo.window)) if self.promo.window else None),
-                   teacher_loss=ust.get('loss'), teacher_kl=ust.get('kl'), teacher_grad_norm=ust.get('grad_norm'),
+                   teacher_updated=bool(ust), teacher_loss=ust.get('loss'), teacher_kl=ust.get('kl'), teacher_grad_norm=ust.get('grad_norm'),
                    **tstats, times=times)
         self.step += 1
         tic = time.perf_counter()

@@ -10,7 +10,7 @@ import pandas as pd
 
 # %% auto #0
 __all__ = ['METHOD_COLOURS', 'save_figure', 'method_colors', 'plot_pass_at_k', 'plot_student_trajectories',
-           'plot_teacher_dynamics', 'plot_diversity']
+           'plot_teacher_dynamics', 'plot_diversity', 'plot_teacher_kinds']
 
 # %% ../nbs/33_plots.ipynb #2788a67e
 def save_figure(fig, path) -> list[Path]:
@@ -128,3 +128,29 @@ def plot_diversity(results: dict, metric: str = 'vendi', path=None, title: str |
     if title: ax.set_title(title)
     if path is not None: save_figure(fig, path)
     return fig
+
+# %% ../nbs/33_plots.ipynb #ec237c58
+def plot_teacher_kinds(runs: dict, kinds=('stone', 'product', 'long'), path=None, title: str | None = None):
+    "Share of each question kind per outer step, one panel per kind of run (the name before '-'): thin line per run, thick mean."
+    groups: dict[str, list] = {}
+    for name, df in runs.items():
+        if len(df) and all(k in df for k in kinds): groups.setdefault(name.split('-')[0], []).append(df)
+    if not groups: return None
+    from matplotlib.figure import Figure   # lazy, as in _new_fig
+    import seaborn as sns
+    with sns.axes_style('whitegrid'):
+        fig = Figure(figsize=(4.2 * len(groups) + 1.8, 3.4), layout='constrained')
+        axes = list(np.atleast_1d(fig.subplots(1, len(groups), sharey=True)))
+    pal = dict(zip(kinds, _palette(len(kinds))))
+    for a, (g, dfs) in zip(axes, sorted(groups.items())):
+        for k in kinds:
+            for df in dfs: a.plot(df.step, df[k], color=pal[k], lw=.6, alpha=.45)
+            m = pd.concat([df.set_index('step')[k] for df in dfs], axis=1).mean(1)
+            a.plot(m.index, m.values, color=pal[k], lw=2.2, label=k)
+        a.set(title=f'{g} runs ({len(dfs)}; thin: each run, thick: mean)', xlabel='outer step', ylim=(0, 1))
+    axes[0].set_ylabel('share of the teacher\'s questions')
+    axes[-1].legend(loc='upper left', bbox_to_anchor=(1.02, 1), frameon=False)
+    if title: fig.suptitle(title)
+    if path is not None: save_figure(fig, path)
+    return fig
+

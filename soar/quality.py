@@ -10,6 +10,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 from .diversity import text_of
+from .toy import toy_question_kind, toy_answer
 from .models import smollm2_path
 from .prompts import parse_teacher_output
 from .utils import atomic_write_json, config_hash, derive_seed
@@ -251,18 +252,17 @@ def judge_summary(df: pd.DataFrame) -> dict:
     return out
 
 # %% ../nbs/32_quality.ipynb #8996bdc9
-_TOY_Q = re.compile(r'\s*\d+(\s*\+\s*\d+)+\s*')
-
 def toy_oracle(items) -> list[tuple[bool, bool]]:
-    "Per question of the toy world: (well-posed: a sum of integers, correct: the answer is that sum)."
+    "Per question of the toy world: (well-posed: a sum or product of integers, correct: the answer is its value)."
     out = []
     for x in items:
-        wp = bool(_TOY_Q.fullmatch(text_of(x)))
-        out.append((wp, wp and str(sum(int(t) for t in text_of(x).split('+'))) == answer_of(x).strip()))
+        q = re.sub(r'\s+', '', text_of(x))
+        wp = toy_question_kind(q) != 'other'
+        out.append((wp, wp and toy_answer(q) == answer_of(x).strip()))
     return out
 
 def toy_oracle_quality(items) -> dict:
-    "Exact question quality on the toy world: share well-posed (a sum of integers) and correct (the answer is that sum)."
+    "Exact question quality on the toy world: share well-posed (a sum or product of integers) and correct (the answer is its value)."
     o = np.array(toy_oracle(items), dtype=bool).reshape(-1, 2); n = len(o)
     return dict(n=n, well_posed=float(o[:, 0].mean()) if n else float('nan'), correct=float(o[:, 1].mean()) if n else float('nan'))
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from .experiment import run_notebook
-from .plots import plot_diversity, plot_pass_at_k, plot_student_trajectories, plot_teacher_dynamics
+from .plots import plot_diversity, plot_pass_at_k, plot_student_trajectories, plot_teacher_dynamics, plot_teacher_kinds
 from .utils import atomic_write_text
 
 # %% auto #0
@@ -206,6 +206,8 @@ def report_figures(data: dict, fig_dir) -> dict[str, Path]:
         if len(df):
             plot_teacher_dynamics(df, fig_dir/f'teacher_{name}', title=f'Teacher reward and promotions: {name}')
             figs[f'teacher_{name}'] = fig_dir/f'teacher_{name}.png'
+    if plot_teacher_kinds(data['dynamics'], path=fig_dir/'teacher_kinds', title='What the teachers write, per outer step') is not None:
+        figs['teacher_kinds'] = fig_dir/'teacher_kinds.png'
     div = data['diversity'].get('methods', {})
     if div:
         plot_diversity({m: (div[m]['vendi'], div[m]['vendi_sd'] if np.isfinite(div[m]['vendi_sd']) else div[m]['bootstrap_sd'])

@@ -13,7 +13,7 @@ from .data import Problem, load_benchmark, load_jsonl, load_split
 from .diversity import get_embedder, question_diversity, teacher_dynamics
 from .evaluation import (EvalTask, base_method, hard_only, load_results, ood_method, pq_method, ps_method,
                              real_method, run_evaluation, teacher_method)
-from .experiment import resolve_model, resolve_pool, run_filter, run_notebook, run_soar
+from .experiment import resolve_model, resolve_pool, run_filter, run_notebook, run_soar, teacher_questions
 from .quality import (Judge, judge_agreement, judge_model, judge_sample, judge_summary, judged, rule_checks,
                           toy_oracle, toy_oracle_quality)
 from .toy import toy_problems
@@ -296,6 +296,8 @@ def analysis_stage(out, progress: bool = False) -> dict:
         rd = run_dir(out, kind, seed)
         if not (rd/'metrics.jsonl').exists(): continue
         df = teacher_dynamics(rd, embedder=emb)
+        tq = teacher_questions(rd)                      # what the teacher wrote per step (toy: the kinds of question)
+        if len(tq): df = df.merge(tq[[c for c in tq if c not in ('reward', 'promoted')]].rename(columns={'n': 'n_kept'}), on='step', how='left')
         (d/'dynamics').mkdir(exist_ok=True); atomic_write_text(d/'dynamics'/f'{rd.name}.csv', df.to_csv(index=False))
         dyn[rd.name] = dict(steps=len(df), promotions=int(df.promoted.sum()) if len(df) else 0,
                             mean_vendi=float(df.vendi.mean()) if len(df) else float('nan'))

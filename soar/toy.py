@@ -2,7 +2,7 @@
 
 # %% ../nbs/13_toy.ipynb #604d3fbd
 from __future__ import annotations
-import math, time, random, dataclasses, json, importlib.resources
+import math, re, time, random, dataclasses, json, importlib.resources
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from .utils import cache_dir, config_hash, atomic_write_json, file_sha256
@@ -11,11 +11,11 @@ from .data import Problem
 from .prompts import PromptSet, register_prompts, format_student, format_teacher
 
 # %% auto #0
-__all__ = ['TOY_TEACHER_TEXT', 'TOY_PROMPTS', 'TOY_STUDENT_TEMPLATE', 'TOY_TEACHER_PROMPT', 'TOY_WEIGHTS_SHA256', 'ToyFamily',
-           'toy_families', 'toy_answer', 'toy_solution', 'toy_problems', 'toy_datasets', 'toy_lazy', 'ToyConfig',
-           'toy_example', 'toy_corpus', 'pretrain_toy', 'build_toy_model', 'ToyWeightsError', 'toy_weights_dir',
-           'verify_toy_weights', 'toy_model_path', 'build_toy_assets', 'toy_family_accuracy', 'toy_rloo_config',
-           'toy_careful_share']
+__all__ = ['TOY_TEACHER_TEXT', 'TOY_PROMPTS', 'TOY_STUDENT_TEMPLATE', 'TOY_TEACHER_PROMPT', 'TOY_WEIGHTS_SHA256', 'TOY_KINDS',
+           'ToyFamily', 'toy_families', 'toy_product', 'toy_answer', 'toy_solution', 'toy_problems', 'toy_datasets',
+           'toy_lazy', 'ToyConfig', 'toy_near_miss', 'toy_example', 'toy_corpus', 'pretrain_toy', 'build_toy_model',
+           'ToyWeightsError', 'toy_weights_dir', 'verify_toy_weights', 'toy_model_path', 'build_toy_assets',
+           'toy_family_accuracy', 'toy_rloo_config', 'toy_careful_share', 'toy_question_kind', 'toy_teacher_profile']
 
 # %% ../nbs/13_toy.ipynb #d5192e00
 TOY_TEACHER_TEXT = 'Write a new problem.'
@@ -41,12 +41,21 @@ def toy_families(max_terms: int = 10) -> dict[str, ToyFamily]:
     "The toy problem families, `add2` .. `add{max_terms}` (sums of single digits 1-9), by name."
     return {f'add{k}': ToyFamily(f'add{k}', k) for k in range(2, max_terms + 1)}
 
+def toy_product(rng) -> tuple[str, str]:
+    "A product of two digits 2-9, `(question, answer)`: the toy world's learnable question that teaches no sum."
+    a, b = rng.randint(2, 9), rng.randint(2, 9)
+    return f'{a}*{b}', str(a * b)
+
 def toy_answer(question: str) -> str:
-    "The exact answer of a toy question."
+    "The exact answer of a toy question (a sum `a+b+...` or a product `a*b`)."
+    if '*' in question:
+        a, b = question.split('*')
+        return str(int(a) * int(b))
     return str(sum(int(t) for t in question.split('+')))
 
 def toy_solution(question: str) -> str:
-    "The worked answer the student is taught: a running sum, then `\\boxed{N}`."
+    "The worked answer the student is taught: a running sum, then `\\boxed{N}` (a product: its value boxed)."
+    if '*' in question: return f'\\boxed{{{toy_answer(question)}}}'
     terms = [int(t) for t in question.split('+')]
     s, steps = terms[0], []
     for t in terms[1:]:
@@ -86,6 +95,10 @@ class ToyConfig:
     careful_prob: tuple = (1., 1., .5, .2, .05, 0., 0.)      # P(careful | K terms), K = 2..max_terms
     exec_frac: float = 0.5                                   # student examples showing careful work, choice hidden
     teacher_frac: float = 0.25                               # share of teacher-format examples
+    teacher_terms: tuple = (.15, .13, .09, .08, .07, .24, .24)   # the teacher's sums: weight of K terms, K = 2..max_terms
+    product_frac: float = 0.36                               # share of products among the teacher's examples
+    student_product_frac: float = 0.15                       # share of products among the student's examples
+    product_correct: float = 0.27                            # share of those with the right product (else a near miss)
     hidden_size: int = 128
     num_hidden_layers: int = 4
     num_attention_heads: int = 4
@@ -104,17 +117,31 @@ class ToyConfig:
         if len(self.careful_prob) != self.max_terms - 1:
             raise ValueError(f"ToyConfig.careful_prob needs {self.max_terms - 1} values (K = 2..{self.max_terms}), "
                              f"got {len(self.careful_prob)}")
+        if len(self.teacher_terms) != self.max_terms - 1 or min(self.teacher_terms) < 0 or sum(self.teacher_terms) <= 0:
+            raise ValueError(f"ToyConfig.teacher_terms needs {self.max_terms - 1} non-negative weights (K = 2..{self.max_terms}), "
+                             f"got {self.teacher_terms}")
 
     def key(self) -> dict:
         "What the built model depends on: this config and the prompt strings."
-        return dict(config=asdict(self), student=TOY_STUDENT_TEMPLATE, teacher=TOY_TEACHER_PROMPT, format=3)
+        return dict(config=asdict(self), student=TOY_STUDENT_TEMPLATE, teacher=TOY_TEACHER_PROMPT, format=4)
+
+def toy_near_miss(question: str, rng: random.Random) -> str:
+    "A wrong product a student might write: one row of the table off (`a*b` +- a or +- b)."
+    a, b = map(int, question.split('*'))
+    return str(a * b + rng.choice((a, -a, b, -b)))
 
 def toy_example(config: ToyConfig, rng: random.Random) -> tuple[str, str, int]:
     "One `(prompt, completion, n_hidden)` training example (the first `n_hidden` completion characters carry no loss)."
-    K = rng.randint(2, config.max_terms)
-    q, a = toy_families(config.max_terms)[f'add{K}'](rng)
-    if rng.random() < config.teacher_frac:
+    fams = toy_families(config.max_terms)
+    if rng.random() < config.teacher_frac:                  # the teacher: products, or sums of K ~ teacher_terms terms
+        if rng.random() < config.product_frac: q, _ = toy_product(rng)
+        else: q, _ = fams[f'add{rng.choices(range(2, config.max_terms + 1), weights=config.teacher_terms)[0]}'](rng)
         return format_teacher('toy'), f' <question>{q}</question> <answer>{toy_solution(q)}</answer>', 0
+    if rng.random() < config.student_product_frac:          # the student: a product, right or one row off
+        q, a = toy_product(rng)
+        return format_student(q, 'toy'), f' \\boxed{{{a if rng.random() < config.product_correct else toy_near_miss(q, rng)}}}', 0
+    K = rng.randint(2, config.max_terms)
+    q, a = fams[f'add{K}'](rng)
     if rng.random() < config.exec_frac: return format_student(q, 'toy'), ' ' + toy_solution(q), 2
     if rng.random() < config.careful_prob[K - 2]: return format_student(q, 'toy'), ' ' + toy_solution(q), 0
     return format_student(q, 'toy'), ' ' + toy_lazy(q), 0
@@ -188,7 +215,7 @@ def build_toy_model(config: ToyConfig | None = None, progress: bool = False) -> 
     return build_dir_atomic(cache_dir('models') / f'toy-{config_hash(c.key())}', build)
 
 # %% ../nbs/13_toy.ipynb #d89fb8e8
-TOY_WEIGHTS_SHA256 = 'c782fadfaccd0a958a814ba34995ceb91c51a21c053e7f8116507789ffeeceff'   # sha256 of soar/assets/toy/model.safetensors
+TOY_WEIGHTS_SHA256 = '7dc84cadc1f07c0df23478b6f9967d34f8f08ac9478a3c952cafa46f83868085'   # sha256 of soar/assets/toy/model.safetensors
 
 class ToyWeightsError(RuntimeError):
     "The shipped toy weights are missing, corrupted, or do not belong to the default `ToyConfig`."
@@ -268,3 +295,28 @@ def toy_careful_share(policy, problems) -> float:
             ids = tok(format_student(p.problem, 'toy') + ' ', return_tensors='pt').input_ids.to(model.device)
             ps.append(model(ids).logits[0, -1].float().softmax(-1)[digits].sum().item())
     return sum(ps) / len(ps)
+
+# %% ../nbs/13_toy.ipynb #d2b3524c
+TOY_KINDS = ('stone', 'long', 'short', 'product', 'other')
+
+def toy_question_kind(question: str) -> str:
+    "The kind of a toy question (see above): 'stone', 'long', 'short', 'product' or 'other'."
+    q = str(question).strip()
+    if re.fullmatch(r'\d+\*\d+', q): return 'product'
+    if not re.fullmatch(r'\d+(\+\d+)+', q): return 'other'
+    K = q.count('+') + 1
+    return 'short' if K <= 3 else 'stone' if K <= 6 else 'long'
+
+def _qa(x) -> tuple[str, str]:
+    if isinstance(x, dict): return str(x.get('question', x.get('problem', ''))), str(x.get('answer', ''))
+    if hasattr(x, 'problem'): return x.problem, x.answer
+    return str(x[0]), str(x[1])
+
+def toy_teacher_profile(items) -> dict:
+    "Share of each kind of question, and of right answers, among teacher items (dicts with question/answer, `Problem`s or pairs)."
+    qa = [_qa(x) for x in items]
+    kinds = [toy_question_kind(q) for q, _ in qa]
+    n = max(len(qa), 1)
+    right = [k != 'other' and a.strip() == toy_answer(q) for (q, a), k in zip(qa, kinds)]
+    return dict(n=len(qa), **{k: kinds.count(k) / n for k in TOY_KINDS}, correct=sum(right) / n)
+
