@@ -181,7 +181,7 @@ def mv_parsable(ans: str, normalize: bool = True) -> bool:
 
 # %% ../nbs/02a_equivalence.ipynb #b25a0011
 _BASE_NUM_RE = re.compile(r'\(?\s*([+-]?)\s*([0-9A-Za-z]{0,100}(?:\.[0-9A-Za-z]{1,100})?)\s*\)?\s*_\s*(?:\{\s*(\d{1,2})\s*\}|(\d))')
-_BARE_NUM_RE = re.compile(r'([+-]?)\s*(\d{1,100}(?:\.\d{1,100})?|\.\d{1,100})')
+_BARE_NUM_RE = re.compile(r'([+-]?)\s*([0-9A-Za-z]{0,100}(?:\.[0-9A-Za-z]{1,100})?)')
 
 def _numeral(s: str):
     "`-221_3` -> ('-', '221', 3); a bare `66` -> ('', '66', None); None if `s` is neither (after `$` and spaces)."
@@ -189,7 +189,7 @@ def _numeral(s: str):
     m = _BASE_NUM_RE.fullmatch(s)
     if m and re.search(r'\d', m[2]): return m[1], m[2], int(m[3] or m[4])
     m = _BARE_NUM_RE.fullmatch(s)
-    return (m[1], m[2], None) if m else None
+    return (m[1], m[2], None) if m and re.search(r'\d', m[2]) else None
 
 def _numeral_value(digits: str, base: int):
     "The exact value of `digits` (with an optional point) in `base`, a Fraction; None if a digit is not a digit of `base`."
@@ -214,13 +214,21 @@ def base_verdict(pred: str, gold: str):
 
 # %% ../nbs/02a_equivalence.ipynb #b25a0014
 _TRIG_RE = re.compile(r'\\(?:sin|cos|tan|cot|sec|csc)(?![A-Za-z])')
-_TRIG_DEG_RE = re.compile(r'(?<![\w.\\])(\d{1,12}(?:\.\d{1,12})?|\.\d{1,12}|\{\s*\d{1,12}(?:\.\d{1,12})?\s*\})\s*\^\s*'
+_TRIG_DEG_RE = re.compile(r'(?<![\d.^_])(\d{1,12}(?:\.\d{1,12})?|\.\d{1,12}|\{\s*\d{1,12}(?:\.\d{1,12})?\s*\})\s*\^\s*'
                           r'(?:\{\s*\\circ\s*\}|\\circ(?![A-Za-z]))')
 
 def _trig_degrees(s: str) -> str:
     r"In an answer with a trigonometric function, an angle `15^\circ` -> `{\frac{15\pi}{180}}` (radians, as SymPy reads it)."
     if not _TRIG_RE.search(s) or 'circ' not in s: return s
     return _TRIG_DEG_RE.sub(lambda m: r'{\frac{%s\pi}{180}}' % m[1].strip('{} '), s)
+
+def _trig_args(e):
+    r"Evaluate the arguments of trigonometric functions (latex2sympy leaves `(180\pi)/180` unevaluated, so `\sin\pi` was not 0)."
+    import sympy
+    from sympy.functions.elementary.trigonometric import TrigonometricFunction
+    heavy = (sympy.Integral, sympy.Sum, sympy.Product, sympy.Limit, sympy.Derivative)
+    trig = lambda x: isinstance(x, TrigonometricFunction) and not x.args[0].has(*heavy)
+    return e.replace(trig, lambda x: x.func(x.args[0].doit())) if e.has(TrigonometricFunction) else e
 
 def _real_roots(e):
     r"Odd roots of negative numbers are real, as in MATH: `(-27)^{1/3}` = -3 (SymPy's principal root is complex)."
@@ -267,7 +275,7 @@ def _s2_items(e):
     elif isinstance(e, (tuple, sympy.Tuple)): kind, xs = 'tuple', list(e)
     else: kind, xs = 'scalar', [e]
     if not xs or not all(isinstance(x, sympy.Expr) and not getattr(x, 'is_Matrix', False) for x in xs): return None
-    return kind, [x.subs({s: sympy.I for s in x.free_symbols if s.name == 'i'}) for x in xs]
+    return kind, [_trig_args(x).subs({s: sympy.I for s in x.free_symbols if s.name == 'i'}) for x in xs]
 
 def _s2_parts(e):
     "(re, im) of `e` evaluated to `_S2_DPS` digits (SymPy's `evalf`, adaptive); None if it is not a finite number."
