@@ -26,11 +26,13 @@ Extra kinds of pairs, all from the benchmark files:
                 plain-space thousands (integers >= 1000), empty spacing box removed, `<` chain written with `>`,
                 sin/cos of a degree angle as the cofunction of the complement, a base numeral without its subscript
   base_other, base_decimal  must be wrong: a base numeral with the next base, and its decimal value
-The report adds `gold_forms` (per file, how many gold answers have each affected form) and `problems` (per kind,
-how many distinct problems have a flipped pair: what could move in or out of a fail@k split).
+The report adds `gold_forms` (per file, how many gold answers have each affected form) and `problems` (per kind and
+direction, per file, how many distinct problems have a flipped pair: what could move in or out of a fail@k split).
 
 Usage: python bench/grading_stage2.py [--smollm2 32] [--processes 2]  -> bench/results/grading_stage2.json
        python bench/grading_stage2.py --baseline 0df042a --kinds issue25 --out bench/results/grading_issue25.json
+       python bench/grading_stage2.py --baseline 0df042a --kinds pairs --pairs samples.jsonl --out ...   (stored samples:
+       `problems` then counts the problems whose samples change verdict, i.e. the fail@k split's movers)
 """
 import os, re, sys, time, json, random, argparse, platform, subprocess, tempfile, importlib.util, multiprocessing as mp
 from collections import Counter
@@ -306,6 +308,8 @@ def main():
     ap.add_argument('--out', default=str(Path(__file__).parent / 'results' / 'grading_stage2.json'))
     ap.add_argument('--baseline', default='', help='git revision whose soar/equivalence.py grades "before" '
                                                    '(default: the grader before issue 15)')
+    ap.add_argument('--pairs', default='', help='a JSONL of stored samples {"id", "pred", "gold"} (e.g. the boxed answers '
+                                                'of fail@k samples): graded by both, kind "pairs"')
     ap.add_argument('--kinds', default='near_miss,other,variant',
                     help=f'comma-separated, of {sorted(KINDS)}; "issue25" = near_miss,other,own_solution,solution_eq,v25')
     a = ap.parse_args()
@@ -318,6 +322,8 @@ def main():
     t_var = time.time(); items += variant_items(a.processes) if 'variant' in kinds else []; t_var = time.time() - t_var
     for k in ('own_solution', 'solution_eq', 'v25'):
         if k in kinds: items += KINDS[k]()
+    if a.pairs:
+        items += [('pairs', Path(a.pairs).name, r['pred'], r['gold'], r.get('id', '')) for r in read_jsonl(a.pairs)]
     if a.limit: items = items[:a.limit]
     gen_s = None
     if a.smollm2:
@@ -325,9 +331,11 @@ def main():
         items += sm
     with mp.get_context('fork').Pool(a.processes) as pool:
         res = pool.map(grade, items, chunksize=32)
-    by, flipped = {}, {}
+    by, flipped, anyright = {}, {}, {}
     for kind, src, pred, gold, o, n, to, tn, pid in res:
         if o != n: flipped.setdefault(kind, {}).setdefault('to_right' if n else 'to_wrong', set()).add((src, pid or gold))
+        if kind == 'pairs':                                 # per problem: any sample right, before / after
+            ar = anyright.setdefault(pid or gold, [False, False]); ar[0] |= bool(o); ar[1] |= bool(n)
         d = by.setdefault(kind, dict(n=0, right_old=0, right_new=0, flips_to_right=[], flips_to_wrong=[], seconds_old=0.0,
                                      seconds_new=0.0, per_file=Counter()))
         d['n'] += 1; d['right_old'] += o; d['right_new'] += n; d['per_file'][src] += 1
@@ -354,7 +362,9 @@ def main():
                      'positives (a numeral in another base), anywhere else they would be lost true answers'),
                baseline=a.baseline or 'before issue 15', kinds_run=kinds,
                gold_forms=gold_forms() if a.baseline else None,
-               problems={k: {d: len(v) for d, v in fl.items()} for k, fl in flipped.items()},
+               problems={k: {d: dict(Counter(f for f, _ in v)) for d, v in fl.items()} for k, fl in flipped.items()},
+               fail_k_moves=dict(problems=len(anyright), leave=sum(not o and n for o, n in anyright.values()),
+                                 enter=sum(o and not n for o, n in anyright.values())) if anyright else None,
                kinds=by)
     atomic_write_json(a.out, rep)
     print(json.dumps({k: {kk: vv for kk, vv in v.items() if not kk.startswith('flips')} for k, v in by.items()}, indent=1))
