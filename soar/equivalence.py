@@ -9,8 +9,68 @@ from multiprocessing.connection import Connection
 from .grading import _as_text, _scan_group, MAX_ANSWER_LEN
 
 # %% auto #0
-__all__ = ['WORKER_CPU_LIMIT', 'normalize_answer', 'mv_equiv', 'mv_parsable', 'stage2_latex', 'looks_algebraic', 'numeric_equal',
-           'stage2_equiv', 'grade_equiv']
+__all__ = ['WORKER_CPU_LIMIT', 'normalize_answer', 'mv_equiv', 'mv_parsable', 'base_verdict', 'stage2_latex', 'looks_algebraic',
+           'numeric_equal', 'stage2_equiv', 'grade_equiv']
+
+# %% ../nbs/02a_equivalence.ipynb #b25a0002
+_SEP = '[ \u00a0\u2009\u202f]'            # a space, no-break space, thin space, narrow no-break space (one, as printed)
+_PLAIN_THOUSANDS_RE = re.compile(r'(?<![\w.^_\\])(?<!\d%s)\d{1,3}(?:%s\d{3})+(?!\d|%s\d)' % (_SEP, _SEP, _SEP))
+_DEG = r'(?:°|\\textdegree(?![A-Za-z])(?:\{\})?|\\degree(?![A-Za-z]))'
+_DEGREE_RE = re.compile(r'\^\s*\{\s*%s\s*\}|\^\s*%s|%s' % (_DEG, _DEG, _DEG))
+_EMPTY_BOX_RE = re.compile(r'\\(?:text|mbox|hbox|textrm|mathrm)\s*\{(?:\s|~|\\[ ,;:!]|\\q?quad(?![A-Za-z]))*\}')
+
+def _plain_thousands(s: str) -> str:
+    "`12 345` -> `12345`: groups of exactly 3 digits after a group of 1-3, split by single spaces (SI style)."
+    return _PLAIN_THOUSANDS_RE.sub(lambda m: re.sub(r'\D', '', m.group(0)), s) if re.search(_SEP, s) else s
+
+def _degrees(s: str) -> str:
+    r"The degree sign `°` (also `^°`, `^{°}`, `\degree`, `\textdegree`) -> `^{\circ}`, the form Math-Verify reads."
+    return _DEGREE_RE.sub(r'^{\\circ}', s) if ('°' in s or 'degree' in s) else s
+
+# %% ../nbs/02a_equivalence.ipynb #b25a0005
+_REL_RE = re.compile(r'\\(?:geqslant|geq|ge|gt|leqslant|leq|le|lt|neq|ne)(?![A-Za-z])|>=|<=|[<>=]')
+_FLIP = {'>': '<', '>=': r'\le ', r'\gt': '<', r'\ge': r'\le ', r'\geq': r'\le ', r'\geqslant': r'\le '}
+
+def _depths(s: str) -> list:
+    "Nesting depth in `{}`, `()`, `[]` before each character of `s` (one pass)."
+    out, d = [], 0
+    for c in s:
+        out.append(d); d += (c in '{([') - (c in '})]')
+    return out
+
+def _flip_greater(seg: str) -> str:
+    "`5>y>-2` -> `-2<y<5`: a chain whose top-level relations are all `>` / `\\ge` is written the other way round."
+    dep = _depths(seg)
+    rels = [m for m in _REL_RE.finditer(seg) if dep[m.start()] == 0]
+    if not rels or any(m.group(0) not in _FLIP for m in rels) or re.search(r'\\(?:left|right|text\w*|mbox)', seg):
+        return seg
+    ends = [0] + [m.end() for m in rels]
+    parts = [seg[a:m.start()].strip() for a, m in zip(ends, rels)] + [seg[ends[-1]:].strip()]
+    if not all(parts): return seg
+    ops = [_FLIP[m.group(0)] for m in rels]
+    lead = seg[:len(seg) - len(seg.lstrip())]
+    return lead + parts[-1] + ''.join(op + p for op, p in zip(ops[::-1], parts[-2::-1]))
+
+def _flip_greater_chains(s: str) -> str:
+    "Apply `_flip_greater` to each top-level part of `s` between commas or semicolons (`a>9, b>6` -> `9<a, 6<b`)."
+    if '>' not in s and '\\g' not in s: return s
+    dep = _depths(s)
+    cuts = [i for i, c in enumerate(s) if c in ',;' and dep[i] == 0]
+    starts, stops = [0] + [i + 1 for i in cuts], cuts + [len(s)]
+    return ''.join(_flip_greater(s[a:b]) + (s[b] if b < len(s) else '') for a, b in zip(starts, stops))
+
+# %% ../nbs/02a_equivalence.ipynb #b25a0008
+_REPEAT_RE = re.compile(r'(?<![\w.\\])(\d{0,50})\.(\d{0,50})\s*\\(?:overline|bar)\s*(?:\{\s*(\d{1,50})\s*\}|(\d))(?![\d.])')
+
+def _repeating(m) -> str:
+    r"`A.B\overline{C}` -> the exact fraction (ABC - AB) / (10^|B| (10^|C| - 1)), in braces: `0.\overline{6}` -> `{\frac{6}{9}}`."
+    a, b, c = m[1], m[2], m[3] or m[4]
+    num, den = int(a + b + c) - int(a + b or '0'), 10 ** len(b) * (10 ** len(c) - 1)
+    return r'{\frac{%d}{%d}}' % (num, den)
+
+def _repeating_decimals(s: str) -> str:
+    r"Repeating decimals written with a bar (`0.\overline{6}`, `2.1\overline{45}`, `0.\bar3`) -> exact fractions."
+    return _REPEAT_RE.sub(_repeating, s) if ('overline' in s or 'bar' in s) else s
 
 # %% ../nbs/02a_equivalence.ipynb #dcd02047
 _SPACING_RE = re.compile(r'\\[hv]space\*?\s*\{[^{}]*\}')
@@ -49,11 +109,13 @@ def normalize_answer(s: str) -> str:
     "Rewrite LaTeX that Math-Verify 0.9 misreads into an equivalent form it reads (see the table above)."
     s = _as_text(s) or ''
     s = s.replace('\\textdollar', '\\$')
+    s = _degrees(_EMPTY_BOX_RE.sub(' ', s))
     s = _SPACING_RE.sub('', s)
     s = _SIZE_RE.sub('', s)
     s = s.replace('{-}', '-')
     s = _THOUSANDS_BANG_RE.sub(r'\1', s)
     s = _SPACED_THOUSANDS_RE.sub(lambda m: re.sub(r'\D', '', m.group(0)), s)
+    s = _flip_greater_chains(_repeating_decimals(_plain_thousands(s)))
     s = _BRACED_THOUSANDS_RE.sub(lambda m: '{' + m.group(1).replace(',', '') + '}', s)
     if 'frac' in s:
         s = _brace_frac_args(s)
@@ -117,6 +179,64 @@ def mv_parsable(ans: str, normalize: bool = True) -> bool:
     try: return any(not isinstance(x, str) for x in _mv_parse(ans, normalize))
     except Exception: return False
 
+# %% ../nbs/02a_equivalence.ipynb #b25a0011
+_BASE_NUM_RE = re.compile(r'\(?\s*([+-]?)\s*([0-9A-Za-z]{0,100}(?:\.[0-9A-Za-z]{1,100})?)\s*\)?\s*_\s*(?:\{\s*(\d{1,2})\s*\}|(\d))')
+_BARE_NUM_RE = re.compile(r'([+-]?)\s*([0-9A-Za-z]{0,100}(?:\.[0-9A-Za-z]{1,100})?)')
+
+def _numeral(s: str):
+    "`-221_3` -> ('-', '221', 3); a bare `66` -> ('', '66', None); None if `s` is neither (after `$` and spaces)."
+    s = s.strip().strip('$').strip()
+    m = _BASE_NUM_RE.fullmatch(s)
+    if m and re.search(r'\d', m[2]): return m[1], m[2], int(m[3] or m[4])
+    m = _BARE_NUM_RE.fullmatch(s)
+    return (m[1], m[2], None) if m and re.search(r'\d', m[2]) else None
+
+def _numeral_value(digits: str, base: int):
+    "The exact value of `digits` (with an optional point) in `base`, a Fraction; None if a digit is not a digit of `base`."
+    from fractions import Fraction
+    if not 2 <= base <= 36: return None
+    whole, _, frac = digits.partition('.')
+    try: v = Fraction(int(whole or '0', base)) + (Fraction(int(frac, base), base ** len(frac)) if frac else 0)
+    except ValueError: return None
+    return v
+
+def base_verdict(pred: str, gold: str):
+    """Numbers with a base subscript (`123_7`, `123_{7}`): True/False if one side is one and the other a numeral, else None.
+    Same base and value -> True; other bases -> False; a bare numeral is read as the digits in the other side's base."""
+    if '_' not in pred + gold: return None
+    P, G = _numeral(pred), _numeral(gold)
+    if P is None or G is None or (P[2] is None and G[2] is None): return None
+    base = G[2] if G[2] is not None else P[2]
+    if P[2] is not None and G[2] is not None and P[2] != G[2]: return False
+    vp, vg = _numeral_value(P[1], base), _numeral_value(G[1], base)
+    if vp is None or vg is None: return None                        # not a numeral of that base: Math-Verify decides
+    return (-vp if P[0] == '-' else vp) == (-vg if G[0] == '-' else vg)
+
+# %% ../nbs/02a_equivalence.ipynb #b25a0014
+_TRIG_RE = re.compile(r'\\(?:sin|cos|tan|cot|sec|csc)(?![A-Za-z])')
+_TRIG_DEG_RE = re.compile(r'(?<![\d.^_])(\d{1,12}(?:\.\d{1,12})?|\.\d{1,12}|\{\s*\d{1,12}(?:\.\d{1,12})?\s*\})\s*\^\s*'
+                          r'(?:\{\s*\\circ\s*\}|\\circ(?![A-Za-z]))')
+
+def _trig_degrees(s: str) -> str:
+    r"In an answer with a trigonometric function, an angle `15^\circ` -> `{\frac{15\pi}{180}}` (radians, as SymPy reads it)."
+    if not _TRIG_RE.search(s) or 'circ' not in s: return s
+    return _TRIG_DEG_RE.sub(lambda m: r'{\frac{%s\pi}{180}}' % m[1].strip('{} '), s)
+
+def _trig_args(e):
+    r"Evaluate the arguments of trigonometric functions (latex2sympy leaves `(180\pi)/180` unevaluated, so `\sin\pi` was not 0)."
+    import sympy
+    from sympy.functions.elementary.trigonometric import TrigonometricFunction
+    heavy = (sympy.Integral, sympy.Sum, sympy.Product, sympy.Limit, sympy.Derivative)
+    trig = lambda x: isinstance(x, TrigonometricFunction) and not x.args[0].has(*heavy)
+    return e.replace(trig, lambda x: x.func(x.args[0].doit())) if e.has(TrigonometricFunction) else e
+
+def _real_roots(e):
+    r"Odd roots of negative numbers are real, as in MATH: `(-27)^{1/3}` = -3 (SymPy's principal root is complex)."
+    import sympy
+    odd = lambda x: (x.is_Pow and x.exp.is_Rational and not x.exp.is_Integer and x.exp.q % 2 == 1
+                     and x.base.is_number and x.base.is_extended_negative is True)
+    return e.replace(odd, lambda x: (-1) ** x.exp.p * (-x.base) ** x.exp) if e.has(sympy.Pow) else e
+
 # %% ../nbs/02a_equivalence.ipynb #a1c95cfe
 _S2_DPS = 60                             # digits of evaluation
 _S2_RTOL_EXACT, _S2_RTOL_FLOAT = 1e-40, 1e-9   # relative tolerance: exact inputs / inputs with a float
@@ -128,12 +248,15 @@ _NOT_ALGEBRAIC_RE = re.compile(r'%|\\%|[<>=]|\\(?:le|ge|leq|geq|neq|ne|in|cup|ca
 
 def stage2_latex(s: str) -> str:
     "The second stage's rewriting: `normalize_answer`, then `1.2e3` -> `1.2\\times10^{3}` and decimals -> exact fractions."
-    s = normalize_answer(s)
+    s = _trig_degrees(normalize_answer(s))
     s = _SCI_E_RE.sub(lambda m: r'%s\times10^{%s}' % (m[1], m[2]), s)
-    return _DEC_RE.sub(lambda m: r'{\frac{%d}{%d}}' % (int(m[1] + m[2]), 10 ** len(m[2])), s)
+    s = _DEC_RE.sub(lambda m: r'{\frac{%d}{%d}}' % (int(m[1] + m[2]), 10 ** len(m[2])), s)
+    while s.startswith('{') and _scan_group(s, 0) == len(s): s = s[1:-1]      # `{x}` alone is a set to latex2sympy
+    return s
 
 def looks_algebraic(s: str) -> bool:
     "Cheap gate of the second stage: no prose, no relation, set operation, percent, text, matrix or infinity."
+    s = _EMPTY_BOX_RE.sub(' ', s)
     return not _has_prose(s) and not _NOT_ALGEBRAIC_RE.search(s) and len(s) <= MAX_ANSWER_LEN
 
 @functools.lru_cache(maxsize=4096)
@@ -152,13 +275,13 @@ def _s2_items(e):
     elif isinstance(e, (tuple, sympy.Tuple)): kind, xs = 'tuple', list(e)
     else: kind, xs = 'scalar', [e]
     if not xs or not all(isinstance(x, sympy.Expr) and not getattr(x, 'is_Matrix', False) for x in xs): return None
-    return kind, [x.subs({s: sympy.I for s in x.free_symbols if s.name == 'i'}) for x in xs]
+    return kind, [_trig_args(x).subs({s: sympy.I for s in x.free_symbols if s.name == 'i'}) for x in xs]
 
 def _s2_parts(e):
     "(re, im) of `e` evaluated to `_S2_DPS` digits (SymPy's `evalf`, adaptive); None if it is not a finite number."
     import sympy
     try:
-        parts = [sympy.N(t, _S2_DPS) for t in sympy.N(e, _S2_DPS).as_real_imag()]
+        parts = [sympy.N(t, _S2_DPS) for t in sympy.N(_real_roots(e), _S2_DPS).as_real_imag()]
         return parts if all(t.is_Number and t.is_finite for t in parts) else None
     except Exception: return None
 
@@ -213,7 +336,9 @@ def stage2_equiv(pred: str, gold: str) -> bool:
     except Exception: return False
 
 def grade_equiv(pred: str, gold: str, normalize: bool = True, stage2: bool = True) -> bool:
-    "What the worker runs for `is_equiv`: Math-Verify (`mv_equiv`), and only if it says no, the second stage."
+    "What the worker runs for `is_equiv`: `base_verdict` if it decides, else Math-Verify (`mv_equiv`), and on a no the second stage."
+    v = base_verdict(pred, gold)
+    if v is not None: return v
     if mv_equiv(pred, gold, normalize): return True
     return bool(stage2) and stage2_equiv(pred, gold)
 

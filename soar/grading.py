@@ -207,8 +207,10 @@ def _balanced(s: str) -> bool:
         i += 1
     return depth == 0
 
-def _int_or_none(s: str):
-    s = re.sub(r'\s+', '', s or '')
+def _int_or_none(s: str, loose: bool = False):
+    "`' 042'` -> 42, `'12 345'` -> 12345; other inner spaces (`'1 2'`, two numbers) -> None, unless `loose` (drops them all)."
+    s = re.sub(r'^([+-])\s+', r'\1', (s or '').strip())
+    if loose or re.fullmatch(r'[+-]?\d{1,3}(?:\s\d{3})+', s): s = re.sub(r'\s', '', s)
     return int(s) if _INT_RE.fullmatch(s) else None
 
 class MathVerifier:
@@ -261,9 +263,9 @@ class IntegerVerifier:
     "Exact integer match (the toy world): `' 042'` equals `'42'`; anything that is not an integer is wrong."
     name = 'integer'
     def is_equiv(self, pred: str, gold: str) -> bool:
-        p, g = _int_or_none(_as_text(pred)), _int_or_none(_as_text(gold))
+        p, g = _int_or_none(_as_text(pred), loose=True), _int_or_none(_as_text(gold), loose=True)
         return p is not None and p == g
-    def is_parsable(self, answer: str) -> bool: return _int_or_none(_as_text(answer)) is not None
+    def is_parsable(self, answer: str) -> bool: return _int_or_none(_as_text(answer), loose=True) is not None
     def __repr__(self): return 'IntegerVerifier()'
 
 _DEFAULT = {'math': MathVerifier(), 'integer': IntegerVerifier()}

@@ -28,7 +28,8 @@ KNOWN_UNPARSABLE = {
 # Classes of gold answers g whose near miss `perturb(g)` is still judged equal (documented in the notebook).
 PERTURB_CLASSES = [
     ('unit exponent (units are ignored)', lambda g: re.search(r'\\(?:text|mbox)\{[^}]*\}\s*\^', g)),
-    ('base subscript (ignored by Math-Verify)', lambda g: re.search(r'_\{?\d+\}?$', g)),
+    # (a base subscript was a class here: Math-Verify drops subscripts, so `4210_{8}` earned 120 for `4210_{7}`;
+    #  since issue 25 `soar.equivalence.base_verdict` grades other bases wrong, and a regression shows up as unknown)
     ('float compared to 6 decimals', lambda g: re.fullmatch(r'-?\d*\.\d+', g)),
     ('no digit: perturb(g) = g+1', lambda g: not re.search(r'\d', g)),
     ('prose answer', lambda g: _has_prose(g)),
@@ -228,10 +229,29 @@ def test_pathological_bounded():
     assert time.time() - t0 < 60
 
 
+# Issue 25: one pair a kind through the bounded grader (the worker) and the reward, with a control per kind.
+ISSUE25 = [('12 345', '12,345', True), ('12, 345', '12345', False), ('5>y>-2', '-2<y<5', True),
+           ('5>y>-2', '-2<y<4', False), ('45°', r'45^\circ', True), (r'2-\sqrt{3}', r'\tan{15^\circ}', True),
+           (r'2+\sqrt{3}', r'\tan{15^\circ}', False), (r'\frac12', r'\sin 30^\circ', True), ('9990', r'\mbox{ }9990', True),
+           (r'\frac23', r'0.\overline{6}', True), (r'\frac{118}{55}', r'2.1\overline{45}', True), ('0.6', r'0.\overline{6}', False),
+           ('123_{8}', '123_{7}', False), ('123_7', '123_{7}', True), ('66', '123_7', False), ('123', '123_7', True),
+           ('-3', r'\sqrt[3]{-27}', True), ('3', r'\sqrt[3]{-27}', False),
+           # the integer fast path of soar.grading: a space only between groups of 3 digits (`1 2` was 12 before)
+           ('12 345', '12345', True), ('- 5', '-5', True), ('1 2', '12', False), ('1 23', '123', False)]
+
+
+def test_issue25_forms():
+    v = MathVerifier(cache_size=0)
+    assert [(p, g) for p, g, e in ISSUE25 if v.is_equiv(p, g) != e] == []
+    assert math_reward(r'The angle is $\boxed{45°}$.', r'45^\circ') == 120
+    assert math_reward(r'$\boxed{4210_{8}}$', '4210_{7}') != 120          # a MATH gold; 120 before issue 25
+
+
 def test_integer_verifier():
     v = get_verifier('integer')
     assert isinstance(v, IntegerVerifier)
     assert v.is_equiv(' 42', '042') and not v.is_equiv('42.0', '42') and not v.is_equiv('1' * 5000, '1')
+    assert v.is_equiv('4 2', '42')         # the toy's verifier drops all spaces, as before issue 25 (MathVerifier: no)
     assert math_reward(r'\boxed{7}', '7', v) == 120 and math_reward(r'\boxed{17}', '7', v) == 20
     assert is_parsable('-3', 'integer') and not is_parsable('x', 'integer')
 
