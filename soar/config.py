@@ -90,9 +90,10 @@ class SoarConfig:
     teacher_max_new_tokens: int = _f(512, 'max new tokens per teacher sample')
     teacher_temperature: float = _f(1.0, 'teacher sampling temperature')
     teacher_beta: float = _f(0.001, "teacher KL coefficient to the frozen reference (the students' is student.beta)")
-    teacher_stop_accuracy: typing.Optional[float] = _f(None, "grounded runs: no teacher update at an outer step whose baseline student already "
-                                                      "answers at least this share of Q_R greedily (nothing left to gain: every reward "
-                                                      "can then only measure harm). None: update at every step, as the paper")
+    teacher_min_gain: typing.Optional[float] = _f(None, "grounded runs: update the teacher only at outer steps where some dataset's reward "
+                                                 "is above this (0.0: some dataset helped the student). A step where every dataset "
+                                                 "hurt says only which one hurt least, and a teacher that learns from it learns "
+                                                 "to write questions that do nothing. None: update at every step, as the paper")
     min_acceptance: float = _f(0.01, 'stop with an error if the teacher acceptance rate stays below this...')
     acceptance_patience: int = _f(3, '...for this many consecutive sampling rounds')
     max_teacher_rounds: int = _f(50, 'max sampling rounds per outer step to collect g*n parsable questions')
@@ -164,8 +165,6 @@ def validate(c: SoarConfig) -> SoarConfig:
     for k in ('fail_temperature', 'teacher_temperature'):
         if getattr(c, k) < 0: raise ConfigError(f"{k}: must be >= 0, got {getattr(c, k)}")
     if not 0 <= c.min_acceptance < 1: raise ConfigError(f"min_acceptance: must be in [0, 1), got {c.min_acceptance}")
-    if c.teacher_stop_accuracy is not None and not 0 < c.teacher_stop_accuracy <= 1:
-        raise ConfigError(f"teacher_stop_accuracy: must be in (0, 1] or None, got {c.teacher_stop_accuracy}")
     bad = [s for s in c.teacher_save_steps if not 1 <= s <= c.outer_steps]
     if bad: raise ConfigError(f"teacher_save_steps: step {bad[0]} is outside 1..outer_steps ({c.outer_steps})")
     if c.n % c.student.batch_size: raise ConfigError(f"n: the {c.n} questions of a dataset must split into student batches of {c.student.batch_size} (n % student.batch_size == 0)")
@@ -195,8 +194,9 @@ PRESETS: dict[str, dict] = {
                         inner_steps_after_promotion=3,
                         student=dict(batch_size=2, group_size=4, max_new_tokens=128, micro_batch_size=8)),
     'toy': dict(model='toy', prompts='toy', verifier='integer', dataset='toy', toy_family='add7', max_pool=64,
-                fail_k=128, fail_max_new_tokens=96, outer_steps=8, g=4, n=16, r=1, qr_size=24, teacher_lr=1e-4,
-                teacher_warmup=2, teacher_micro_batch=64, teacher_max_new_tokens=144, inner_steps=8,
+                fail_k=128, fail_max_new_tokens=96, outer_steps=12, g=4, n=16, r=1, qr_size=24, teacher_lr=1e-4,
+                teacher_warmup=0, teacher_schedule='constant', teacher_min_gain=0.0, teacher_micro_batch=64,
+                teacher_max_new_tokens=144, inner_steps=8,
                 inner_steps_after_promotion=10, tau=0.01,
                 student=dict(batch_size=8, group_size=4, lr=3e-4, max_new_tokens=96, micro_batch_size=64)),
 }

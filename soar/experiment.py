@@ -114,7 +114,7 @@ def plot_run(out, tau: float | None = None) -> list[Path]:
     plt.close(fig)
     return files
 
-# %% ../nbs/25_experiment.ipynb #ae78cbe6
+# %% ../nbs/25_experiment.ipynb #efc402f5
 def teacher_questions(out) -> "pd.DataFrame":
     "Per outer step: reward, promotion, number and mean length of the teacher's questions, and on the toy world the share of each kind and of right answers."
     import pandas as pd

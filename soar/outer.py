@@ -361,7 +361,7 @@ class SoarRun:
             self.student.restore(self.baseline)
         tic = time.perf_counter()
         # 5. teacher update: every rollout of X_k gets R_k; leave-one-out over the g datasets
-        done = cfg.teacher_stop_accuracy is not None and cfg.teacher_mode == 'grounded' and base_acc >= cfg.teacher_stop_accuracy
+        done = cfg.teacher_min_gain is not None and cfg.teacher_mode == 'grounded' and max(Rk) <= cfg.teacher_min_gain
         if cfg.teacher_mode != 'frozen' and not done:
             A = rloo_advantages(np.asarray(Rk, dtype=float))
             P = [list(c.prompt_token_ids) if c.prompt_token_ids is not None else encode_prompt(self.teacher.tokenizer, self.teacher_prompt)

@@ -129,7 +129,7 @@ def plot_diversity(results: dict, metric: str = 'vendi', path=None, title: str |
     if path is not None: save_figure(fig, path)
     return fig
 
-# %% ../nbs/33_plots.ipynb #ec237c58
+# %% ../nbs/33_plots.ipynb #144348bd
 def plot_teacher_kinds(runs: dict, kinds=('stone', 'product', 'long'), path=None, title: str | None = None):
     "Share of each question kind per outer step, one panel per kind of run (the name before '-'): thin line per run, thick mean."
     groups: dict[str, list] = {}

@@ -95,7 +95,7 @@ class ToyConfig:
     careful_prob: tuple = (1., 1., .5, .2, .05, 0., 0.)      # P(careful | K terms), K = 2..max_terms
     exec_frac: float = 0.5                                   # student examples showing careful work, choice hidden
     teacher_frac: float = 0.25                               # share of teacher-format examples
-    teacher_terms: tuple = (.15, .13, .09, .08, .07, .24, .24)   # the teacher's sums: weight of K terms, K = 2..max_terms
+    teacher_terms: tuple = (.12, .11, .15, .14, .13, .18, .17)   # the teacher's sums: weight of K terms, K = 2..max_terms
     product_frac: float = 0.36                               # share of products among the teacher's examples
     student_product_frac: float = 0.15                       # share of products among the student's examples
     product_correct: float = 0.27                            # share of those with the right product (else a near miss)
@@ -215,7 +215,7 @@ def build_toy_model(config: ToyConfig | None = None, progress: bool = False) -> 
     return build_dir_atomic(cache_dir('models') / f'toy-{config_hash(c.key())}', build)
 
 # %% ../nbs/13_toy.ipynb #d89fb8e8
-TOY_WEIGHTS_SHA256 = '7dc84cadc1f07c0df23478b6f9967d34f8f08ac9478a3c952cafa46f83868085'   # sha256 of soar/assets/toy/model.safetensors
+TOY_WEIGHTS_SHA256 = '5cf9ac8bc2b95d8df6cfab6bb17202b0418bb7b30943abf7428b0ee3747f3496'   # sha256 of soar/assets/toy/model.safetensors
 
 class ToyWeightsError(RuntimeError):
     "The shipped toy weights are missing, corrupted, or do not belong to the default `ToyConfig`."
@@ -296,7 +296,7 @@ def toy_careful_share(policy, problems) -> float:
             ps.append(model(ids).logits[0, -1].float().softmax(-1)[digits].sum().item())
     return sum(ps) / len(ps)
 
-# %% ../nbs/13_toy.ipynb #d2b3524c
+# %% ../nbs/13_toy.ipynb #98dda1e5
 TOY_KINDS = ('stone', 'long', 'short', 'product', 'other')
 
 def toy_question_kind(question: str) -> str:
