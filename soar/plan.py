@@ -13,8 +13,8 @@ from .evaluation import EvalConfig, EVAL_LEGACY_KEYS, PAPER_TASK_CONFIG
 from .utils import atomic_write_json
 
 # %% auto #0
-__all__ = ['METHOD_KEYS', 'STAGES', 'REPRODUCE_PRESETS', 'PAPER_TEACHER_STEP', 'PAPER_VALUES', 'ReproducePlan', 'make_plan',
-           'read_teacher_step', 'save_teacher_step', 'soar_overrides', 'soar_config', 'validate_plan',
+__all__ = ['METHOD_KEYS', 'STAGES', 'OOD_METHODS', 'REPRODUCE_PRESETS', 'PAPER_TEACHER_STEP', 'PAPER_VALUES', 'ReproducePlan',
+           'make_plan', 'read_teacher_step', 'save_teacher_step', 'soar_overrides', 'soar_config', 'validate_plan',
            'base_eval_kwargs', 'eval_setup', 'plan_path', 'load_plan', 'init_reproduce', 'stage_done', 'mark_done',
            'run_dir', 'student_seeds', 'intrinsic_teacher_seeds', 'paper_value', 'paper_values_check',
            'paper_values_markdown']
@@ -22,6 +22,7 @@ __all__ = ['METHOD_KEYS', 'STAGES', 'REPRODUCE_PRESETS', 'PAPER_TEACHER_STEP', '
 # %% ../nbs/35_plan.ipynb #162e5f5e
 METHOD_KEYS = ('base', 'hard', 'hard4', 'pq', 'ps', 'grounded', 'base_t', 'intrinsic', 'reference', 'ood')
 STAGES = ('filter', 'soar', 'eval', 'analysis', 'report')
+OOD_METHODS = ('base', 'hard', 'pq', 'ps', 'grounded', 'intrinsic', 'reference')   # Table 6's rows this chain can fill
 
 @dataclass
 class ReproducePlan:
@@ -33,14 +34,15 @@ class ReproducePlan:
     eval: dict = field(default_factory=dict)        # EvalConfig overrides of every fresh student
     methods: tuple[str, ...] = METHOD_KEYS                    # which rows to run (see above)
     students_per_teacher: int = 1                   # student seeds per teacher-level source (PQ set, teacher, PS)
-    students_per: dict = field(default_factory=dict)   # {method key: students per source} for pq, ps, grounded, intrinsic,
-                                                    # ood (PS: inference seeds per promoted student); others: students_per_teacher
+    students_per: dict = field(default_factory=dict)   # {method key: students per source} for pq, ps, grounded, intrinsic
+                                                    # (PS: inference seeds per promoted student; also in the OOD table); others: students_per_teacher
     intrinsic_seeds: typing.Optional[int] = None    # Intrinsic-T teachers: the first k of `seeds` (None, or k >= len(seeds): all)
     pq_min_promotions: int = 1                      # PQ / PS only from SOAR runs with at least this many promotions
     embedder: typing.Optional[str] = None           # Vendi embeddings: None/'minilm', 'qwen3-embedding-8b' (the paper's), a folder or hub id
     reference: typing.Optional[str] = None          # real-data reference pool: None = the world's default, or a benchmark / .jsonl
     reference_k: typing.Optional[int] = 128         # its size (None: all of the pool)
     ood: typing.Optional[str] = None                # second dataset for OOD (a benchmark; on the toy world a family, e.g. 'add6')
+    ood_methods: tuple[str, ...] = ('hard', 'pq')   # rows of the OOD table (of OOD_METHODS; each also needs its method in `methods`, except hard and pq)
     diversity_size: typing.Optional[int] = 128      # Vendi bootstrap size (None: each set as it is)
     diversity_repeats: int = 100
     judge: typing.Optional[str] = None              # judge model for question quality: 'smollm2', a folder or hub id (None: none)
@@ -59,10 +61,13 @@ class ReproducePlan:
         if bad: raise ConfigError(f"methods: unknown method {bad[0]!r}; choose from {list(METHOD_KEYS)}")
         if self.students_per_teacher < 1: raise ConfigError("students_per_teacher: must be >= 1")
         self.students_per = {str(k): int(v) for k, v in (self.students_per or {}).items()}
-        bad = [k for k in self.students_per if k not in ('pq', 'ps', 'grounded', 'intrinsic', 'ood')]
-        if bad: raise ConfigError(f"students_per: {bad[0]!r} is not a teacher-level method (pq, ps, grounded, intrinsic, ood)")
+        bad = [k for k in self.students_per if k not in ('pq', 'ps', 'grounded', 'intrinsic')]
+        if bad: raise ConfigError(f"students_per: {bad[0]!r} is not a teacher-level method (pq, ps, grounded, intrinsic)")
         if any(v < 1 for v in self.students_per.values()): raise ConfigError("students_per: each count must be >= 1")
         if self.intrinsic_seeds is not None and self.intrinsic_seeds < 1: raise ConfigError("intrinsic_seeds: must be >= 1 (or None: all seeds)")
+        self.ood_methods = tuple(self.ood_methods)
+        bad = [m for m in self.ood_methods if m not in OOD_METHODS]
+        if bad: raise ConfigError(f"ood_methods: unknown OOD row {bad[0]!r}; choose from {list(OOD_METHODS)}")
         if self.pq_min_promotions < 1: raise ConfigError("pq_min_promotions: must be >= 1")
         if self.judge_items is not None and self.judge_items < 1: raise ConfigError("judge_items: must be >= 1 (or None: all)")
         if self.judge_max_new_tokens < 1: raise ConfigError("judge_max_new_tokens: must be >= 1")
@@ -92,7 +97,7 @@ REPRODUCE_PRESETS: dict[str, dict] = {
     'paper': dict(seeds=(0, 1, 2, 3), soar=dict(), intrinsic=dict(outer_steps=200), eval=dict(), reference_k=128,
                   ood='olympiadbench', diversity_size=128, diversity_repeats=100, students_per_teacher=2,
                   students_per=dict(pq=3, ps=3, intrinsic=3), intrinsic_seeds=3, pq_min_promotions=2,
-                  embedder='qwen3-embedding-8b'),   # B.8 seeds; PQ from >= 2 promotions; §5.2 Qwen3 embeddings
+                  embedder='qwen3-embedding-8b', ood_methods=OOD_METHODS),   # B.8 seeds; PQ from >= 2 promotions; §5.2 Qwen3 embeddings
 }
 
 _PLAN_PARTS = ('preset', 'seeds', 'soar', 'intrinsic', 'eval')   # make_plan's arguments and the routed overrides
