@@ -12,6 +12,10 @@ gradient is on a 120 scale and a norm of 1.0 may cap most updates. This script m
   the median ratio norm / 1.0 (how much clipping shrinks the step);
 - after the loop: greedy accuracy on 32 held-out `add7` problems (a Q_R stand-in), clipped vs unclipped.
 
+Reading it: AdamW divides each coordinate by a running RMS of its gradients, so a constant rescale of every step's
+gradient changes the update very little; clipping at 1.0 on norms of hundreds acts as a per-step normalisation of
+the gradient (every step with a signal gets norm 1 before the moments), not as a cap on the step size.
+
 Not a test: nothing is asserted. Writes bench/results/toy_clipping.json.
 Usage: OMP_NUM_THREADS=1 python bench/toy_clipping.py [--seeds 1,2,3] [--steps 8]
 """
@@ -65,8 +69,11 @@ def main():
             res['runs'].append(row); print(json.dumps({k: v for k, v in row.items()}, default=str)[:400], flush=True); save()
     clipped = [r['clip'] for r in res['runs']]
     allg = np.concatenate([r['grad_norms'] for r in clipped])
+    sig = allg[allg > 0.01]                 # steps with a learning signal (not every completion of every question equal)
     res['summary'] = dict(
         steps_total=int(len(allg)), share_steps_clipped=float((allg > 1.0).mean()), median_grad_norm=float(np.median(allg)),
+        signal_steps=int(len(sig)), share_signal_steps_clipped=float((sig > 1.0).mean()) if len(sig) else None,
+        signal_grad_norm_min_median_max=[float(sig.min()), float(np.median(sig)), float(sig.max())] if len(sig) else None,
         per_set={k: dict(share_steps_clipped=float(np.mean([x for r in res['runs'] if r['questions'] == k for x in np.array(r['clip']['grad_norms']) > 1.0])),
                          probe_accuracy_clip=float(np.mean([r['clip']['probe_accuracy'] for r in res['runs'] if r['questions'] == k])),
                          probe_accuracy_noclip=float(np.mean([r['noclip']['probe_accuracy'] for r in res['runs'] if r['questions'] == k])))
