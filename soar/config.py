@@ -338,8 +338,9 @@ def config_help() -> str:
         ch = f.metadata.get('choices')
         lines.append(f"  {f.name:28s} {f.default!r:>36}  {f.metadata['help']}" + (f" {list(ch)}" if ch else ''))
     rows = preset_table(); w = {p: max(len(p), *(len(repr(r[2][p])) for r in rows)) for p in PRESETS}
-    lines += ['', "preset values (every key a preset sets to something other than the default; toy and smollm2-cpu are",
-              "scaled-down worlds, not reproductions, and differ from the paper in each of their entries):",
+    lines += ['', "preset values (every key some preset sets to something other than the default). The paper column is the",
+              "paper's run; toy and smollm2-cpu are scaled-down worlds, not reproductions: where their value is not the",
+              "paper column's, they differ from the paper:",
               f"  {'key':28s} {'default':>34}  " + '  '.join(f"{p:>{w[p]}}" for p in PRESETS)]
     lines += [f"  {k:28s} {v!r:>34}  " + '  '.join(f"{r[p]!r:>{w[p]}}" for p in PRESETS) for k, v, r in rows]
     lines += ['', 'earlier names, still accepted: ' + ', '.join(f"{k} -> {'+'.join(v)}" for k, v in LEGACY_KEYS.items())]
