@@ -144,10 +144,11 @@ def reference_pool(plan: ReproducePlan, cfg: SoarConfig, pool: list, train: list
     return (f'Real {name} ({k if k is not None and k < len(ref) else len(ref)})', ref)
 
 def promotions(d: Path) -> int:
-    "How many promotions the SOAR run in `d` made (its summary; else its promoted students on disk)."
-    f = d/'summary.json'
-    if f.exists() and (p := json.loads(f.read_text()).get('promotions')) is not None: return int(p)
-    return len(list((d/'students').glob('promoted_*')))
+    "How many promotions the SOAR run in `d` made: the distinct promotions of its PQ file (what PQ is built from), else its summary's count."
+    f, s = d/'promotion_questions.jsonl', d/'summary.json'
+    rows = read_jsonl(f) if f.exists() else []
+    if rows and all('promotion' in r for r in rows): return len({r['promotion'] for r in rows})
+    return int(json.loads(s.read_text()).get('promotions') or 0) if s.exists() else 0
 
 def evaluation_jobs(out, ood: bool = False):
     "`(task, config, jobs, skipped)`: the evaluation task and `[(MethodSpec, student seeds)]` of the main (or OOD) table."
