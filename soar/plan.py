@@ -171,7 +171,7 @@ def base_eval_kwargs(cfg: SoarConfig) -> dict:
     "`EvalConfig` keyword arguments that follow from a world's SOAR config: its student (with the evaluation's warmup, 20), its sampling and hardware."
     return dict(student=replace(cfg.student, warmup_steps=EvalConfig().student.warmup_steps),
                 teacher_max_new_tokens=cfg.teacher_max_new_tokens, teacher_temperature=cfg.teacher_temperature,
-                verifier=cfg.verifier, prompts=cfg.prompts, backend=cfg.backend, dtype=cfg.dtype, device=cfg.device,
+                verifier=cfg.grader_name, prompts=cfg.prompt_set, backend=cfg.backend, dtype=cfg.dtype, device=cfg.device,
                 **({'precision': cfg.precision} if cfg.precision == 'bf16-mixed' else {}))   # dtype says the others
 
 def eval_setup(plan: ReproducePlan, cfg: SoarConfig, dataset: str | None = None):
