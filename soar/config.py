@@ -50,7 +50,7 @@ _LEGACY_PRECISION = {'float32': 'fp32', 'bfloat16': 'bf16', 'float16': 'fp16'}
 
 @dataclass
 class SoarConfig:
-    "Every setting of a SOAR run (defaults: the paper's, see docs/paper-notes.md)."
+    "Every setting of a SOAR run (defaults: the paper's where it gives one, except hardware, `grader` and `student_prompt`, which the `paper` preset sets; docs/paper-notes.md)."
     # --- the world: model, data, grading
     model: str = _f('meta-llama/Llama-3.2-3B-Instruct', "base model: 'toy', 'smollm2', a local directory or a hub id")
     backend: str = _f('transformers', 'generation backend', ('transformers', 'vllm'))
@@ -297,7 +297,7 @@ def field_type(cls, key: str, aliases: dict | None = None):
     return field_type(hints[name], rest)
 
 def make_config(preset: str = 'toy', **overrides) -> SoarConfig:
-    """A validated config: the paper's defaults, then the preset, then `overrides` (strings are parsed by field type;
+    """A validated config: the dataclass defaults, then the preset, then `overrides` (strings are parsed by field type;
     `student.KEY` keys come in as `**{'student.lr': ...}`, the `LEGACY_KEYS` as plain keywords)."""
     if preset not in PRESETS: raise ConfigError(f"preset: unknown preset {preset!r}; choose one of {sorted(PRESETS)}")
     return with_overrides(SoarConfig, [*PRESETS[preset].items(), *overrides.items()], LEGACY_KEYS,
