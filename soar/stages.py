@@ -163,7 +163,8 @@ def evaluation_jobs(out, ood: bool = False):
         for s in (intrinsic_teacher_seeds(plan) if kind == 'intrinsic' else plan.seeds):
             d = run_dir(out, kind, s)
             if promoted and (p := promotions(d)) < plan.pq_min_promotions:   # B.8: PQ/PS from runs with >= 2 promotions (paper)
-                skipped.append(dict(method=key, seed=s, why=f'{d.name}: {p} promotion(s), fewer than pq_min_promotions={plan.pq_min_promotions}'))
+                skipped.append(dict(method=key, seed=s, why=f'{d.name}: ' + ('no promotion' if not p else
+                                    f'{p} promotion(s), fewer than pq_min_promotions={plan.pq_min_promotions}')))
                 continue
             m = build(d, s)
             if m is None: skipped.append(dict(method=key, seed=s, why=f'{d.name}: no promotion')); continue
