@@ -57,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     x = sub.add_parser('reproduce', help='the whole chain: filter, SOAR (grounded + intrinsic per seed), evaluation of every method, analysis, report',
                        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=reproduce_help())
     x.add_argument('--preset', default='toy', choices=sorted(PRESETS), help='config preset (default: toy)')
-    x.add_argument('--seeds', default='0,1,2', help='comma-separated seeds (default: 0,1,2)')
+    x.add_argument('--seeds', default=None, help="comma-separated teacher seeds (default: the preset's; 0,1,2, and 0,1,2,3 on paper: B.8's four teachers)")
     x.add_argument('--out', required=True, help='reproduction directory (relative to the current directory)')
     x.add_argument('--set', action='append', default=[], metavar='KEY=VALUE',
                    help='override a SOAR config key (KEY or intrinsic.KEY), an evaluation key (eval.KEY) or a plan knob (repeatable)')
@@ -71,8 +71,9 @@ def _parser() -> argparse.ArgumentParser:
                     help="also copy the executed report notebook here, e.g. nbs/results/toy.ipynb (the docs site's Results section)")
     return p
 
-def _seeds(s: str) -> tuple[int, ...]:
+def _seeds(s: str | None) -> tuple[int, ...] | None:
     from soar.config import ConfigError
+    if s is None: return None
     try: return tuple(int(x) for x in s.split(',') if x.strip())
     except ValueError: raise ConfigError(f"--seeds must be comma-separated integers, got {s!r}") from None
 
@@ -99,8 +100,10 @@ def _check_data(cfg) -> None:
 
 def _run(args) -> int:
     from soar.config import make_config, parse_overrides
+    from soar.plan import save_teacher_step
     overrides = _abs_overrides(parse_overrides(args.set))
     cfg = make_config(args.preset, **overrides)          # validate before any work starts
+    overrides = save_teacher_step(args.preset, overrides)   # the paper preset: the teacher the paper reads (HARP: step 170), as `soar reproduce`
     _check_data(cfg)
     out = Path(_abspath(args.out))
     if not args.resume and (out/'metrics.jsonl').exists():

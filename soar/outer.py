@@ -271,7 +271,7 @@ class SoarRun:
         self.pcfg = PromotionConfig(tau=cfg.tau, window=cfg.window, window_after_promotion=cfg.window_after_promotion,
                                     inner_steps=cfg.inner_steps, inner_steps_after_promotion=cfg.inner_steps_after_promotion,
                                     inner_steps_growth=cfg.inner_steps_growth, median_student=cfg.median_student)
-        self.settings = InnerSettings(cfg.student, prompts=cfg.prompts, verifier=cfg.verifier, median_student=cfg.median_student)
+        self.settings = InnerSettings(cfg.student, prompts=cfg.prompt_set, verifier=cfg.grader_name, median_student=cfg.median_student)
         self.executor = make_executor(cfg.executor)
         self.promo, self.step, self.low_streak = PromotionState(), 0, 0
         self.baseline = self.student.snapshot()
@@ -340,7 +340,7 @@ class SoarRun:
             times['qr_eval'] = 0.0; times['inner_training'] = time.perf_counter() - tic
         else:
             self.student.restore(self.baseline)
-            base_acc, _ = greedy_accuracy(self.student_gen, q_r, cfg.prompts, cfg.verifier, cfg.student.max_new_tokens,
+            base_acc, _ = greedy_accuracy(self.student_gen, q_r, cfg.prompt_set, cfg.grader_name, cfg.student.max_new_tokens,
                                           self.student.tokenizer)
             times['qr_eval'] = time.perf_counter() - tic; tic = time.perf_counter()
             steps = inner_steps(self.pcfg, self.promo)

@@ -13,13 +13,16 @@ from .evaluation import EvalConfig, EVAL_LEGACY_KEYS, PAPER_TASK_CONFIG
 from .utils import atomic_write_json
 
 # %% auto #0
-__all__ = ['METHOD_KEYS', 'STAGES', 'REPRODUCE_PRESETS', 'PAPER_TEACHER_STEP', 'ReproducePlan', 'make_plan', 'read_teacher_step',
-           'soar_overrides', 'soar_config', 'validate_plan', 'base_eval_kwargs', 'eval_setup', 'plan_path', 'load_plan',
-           'init_reproduce', 'stage_done', 'mark_done', 'run_dir', 'student_seeds']
+__all__ = ['METHOD_KEYS', 'STAGES', 'OOD_METHODS', 'REPRODUCE_PRESETS', 'PAPER_TEACHER_STEP', 'PAPER_VALUES', 'ReproducePlan',
+           'make_plan', 'read_teacher_step', 'save_teacher_step', 'soar_overrides', 'soar_config', 'validate_plan',
+           'base_eval_kwargs', 'eval_setup', 'plan_path', 'load_plan', 'init_reproduce', 'stage_done', 'mark_done',
+           'run_dir', 'student_seeds', 'intrinsic_teacher_seeds', 'paper_value', 'paper_values_check',
+           'paper_values_markdown']
 
 # %% ../nbs/35_plan.ipynb #162e5f5e
 METHOD_KEYS = ('base', 'hard', 'hard4', 'pq', 'ps', 'grounded', 'base_t', 'intrinsic', 'reference', 'ood')
 STAGES = ('filter', 'soar', 'eval', 'analysis', 'report')
+OOD_METHODS = ('base', 'hard', 'pq', 'ps', 'grounded', 'intrinsic', 'reference')   # Table 6's rows this chain can fill
 
 @dataclass
 class ReproducePlan:
@@ -31,9 +34,15 @@ class ReproducePlan:
     eval: dict = field(default_factory=dict)        # EvalConfig overrides of every fresh student
     methods: tuple[str, ...] = METHOD_KEYS                    # which rows to run (see above)
     students_per_teacher: int = 1                   # student seeds per teacher-level source (PQ set, teacher, PS)
+    students_per: dict = field(default_factory=dict)   # {method key: students per source} for pq, ps, grounded, intrinsic
+                                                    # (PS: inference seeds per promoted student; also in the OOD table); others: students_per_teacher
+    intrinsic_seeds: typing.Optional[int] = None    # Intrinsic-T teachers: the first k of `seeds` (None, or k >= len(seeds): all)
+    pq_min_promotions: int = 1                      # PQ / PS only from SOAR runs with at least this many promotions
+    embedder: typing.Optional[str] = None           # Vendi embeddings: None/'minilm', 'qwen3-embedding-8b' (the paper's), a folder or hub id
     reference: typing.Optional[str] = None          # real-data reference pool: None = the world's default, or a benchmark / .jsonl
     reference_k: typing.Optional[int] = 128         # its size (None: all of the pool)
     ood: typing.Optional[str] = None                # second dataset for OOD (a benchmark; on the toy world a family, e.g. 'add6')
+    ood_methods: tuple[str, ...] = ('hard', 'pq')   # rows of the OOD table (of OOD_METHODS; each also needs its method in `methods`, except hard and pq)
     diversity_size: typing.Optional[int] = 128      # Vendi bootstrap size (None: each set as it is)
     diversity_repeats: int = 100
     judge: typing.Optional[str] = None              # judge model for question quality: 'smollm2', a folder or hub id (None: none)
@@ -51,6 +60,15 @@ class ReproducePlan:
         bad = [m for m in self.methods if m not in METHOD_KEYS]
         if bad: raise ConfigError(f"methods: unknown method {bad[0]!r}; choose from {list(METHOD_KEYS)}")
         if self.students_per_teacher < 1: raise ConfigError("students_per_teacher: must be >= 1")
+        self.students_per = {str(k): int(v) for k, v in (self.students_per or {}).items()}
+        bad = [k for k in self.students_per if k not in ('pq', 'ps', 'grounded', 'intrinsic')]
+        if bad: raise ConfigError(f"students_per: {bad[0]!r} is not a teacher-level method (pq, ps, grounded, intrinsic)")
+        if any(v < 1 for v in self.students_per.values()): raise ConfigError("students_per: each count must be >= 1")
+        if self.intrinsic_seeds is not None and self.intrinsic_seeds < 1: raise ConfigError("intrinsic_seeds: must be >= 1 (or None: all seeds)")
+        self.ood_methods = tuple(self.ood_methods)
+        bad = [m for m in self.ood_methods if m not in OOD_METHODS]
+        if bad: raise ConfigError(f"ood_methods: unknown OOD row {bad[0]!r}; choose from {list(OOD_METHODS)}")
+        if self.pq_min_promotions < 1: raise ConfigError("pq_min_promotions: must be >= 1")
         if self.judge_items is not None and self.judge_items < 1: raise ConfigError("judge_items: must be >= 1 (or None: all)")
         if self.judge_max_new_tokens < 1: raise ConfigError("judge_max_new_tokens: must be >= 1")
         if self.teacher_step is not None and self.teacher_step < 1: raise ConfigError("teacher_step: must be >= 1 (or None)")
@@ -76,18 +94,20 @@ REPRODUCE_PRESETS: dict[str, dict] = {
                         eval=dict(steps=4, eval_every=2, n_samples=4, ks=(1, 2, 4), n_teacher_questions=8,
                                   smooth_window=3, avg_window=2, warmup_steps=0),
                         reference_k=8, diversity_size=None, diversity_repeats=1),
-    'paper': dict(soar=dict(), intrinsic=dict(outer_steps=200), eval=dict(), reference_k=128, ood='olympiadbench',
-                  diversity_size=128, diversity_repeats=100),
+    'paper': dict(seeds=(0, 1, 2, 3), soar=dict(), intrinsic=dict(outer_steps=200), eval=dict(), reference_k=128,
+                  ood='olympiadbench', diversity_size=128, diversity_repeats=100, students_per_teacher=2,
+                  students_per=dict(pq=3, ps=3, intrinsic=3), intrinsic_seeds=3, pq_min_promotions=2,
+                  embedder='qwen3-embedding-8b', ood_methods=OOD_METHODS),   # B.8 seeds; PQ from >= 2 promotions; §5.2 Qwen3 embeddings
 }
 
 _PLAN_PARTS = ('preset', 'seeds', 'soar', 'intrinsic', 'eval')   # make_plan's arguments and the routed overrides
 _PLAN_KNOBS = tuple(sorted(f.name for f in fields(ReproducePlan) if f.name not in _PLAN_PARTS))
 
-def make_plan(preset: str = 'toy', seeds=(0, 1, 2), overrides: dict | None = None) -> ReproducePlan:
-    "The preset's plan with `overrides` (`{key: value}` as from `--set`, routed as described above), validated."
+def make_plan(preset: str = 'toy', seeds=None, overrides: dict | None = None) -> ReproducePlan:
+    "The preset's plan with `overrides` (`{key: value}` as from `--set`, routed as described above), validated; `seeds` None: the preset's (0, 1, 2 unless it says)."
     if preset not in PRESETS: raise ConfigError(f"preset: unknown preset {preset!r}; choose one of {sorted(PRESETS)}")
     d = copy.deepcopy(REPRODUCE_PRESETS.get(preset, {}))
-    d.update(preset=preset, seeds=tuple(seeds))
+    d.update(preset=preset, seeds=tuple(d.get('seeds', (0, 1, 2)) if seeds is None else seeds))
     for part in ('soar', 'intrinsic', 'eval'): d.setdefault(part, {})
     preset_intrinsic, user_intrinsic = set(d['intrinsic']), set()
     def soar_key(name, v):                     # a key for every run replaces the preset's Intrinsic-T value too
@@ -121,16 +141,20 @@ def read_teacher_step(plan: ReproducePlan, cfg: SoarConfig) -> int | None:
     if plan.teacher_step is not None: return plan.teacher_step
     return PAPER_TEACHER_STEP.get(cfg.dataset) if plan.preset == 'paper' else None
 
+def save_teacher_step(preset: str, ov: dict, step: int | None = None) -> dict:
+    "`ov` (config overrides of one run) plus `teacher_save_steps` holding `step` (None: the paper's step on the paper preset), if the run reaches it before its end."
+    cfg = make_config(preset, **ov)
+    if step is None: step = PAPER_TEACHER_STEP.get(cfg.dataset) if preset == 'paper' else None
+    if step is not None and step < cfg.outer_steps and step not in cfg.teacher_save_steps:
+        ov = {**ov, 'teacher_save_steps': ','.join(str(s) for s in sorted({*cfg.teacher_save_steps, step}))}
+    return ov
+
 def soar_overrides(plan: ReproducePlan, kind: str, seed: int) -> dict:
     "The config overrides of one SOAR run of the chain: `kind` is 'grounded' or 'intrinsic'; the teacher step read later is saved."
     if kind not in ('grounded', 'intrinsic'): raise ValueError(f"kind must be 'grounded' or 'intrinsic', got {kind!r}")
     extra = plan.intrinsic if kind == 'intrinsic' else {}
     ov = {**plan.soar, **extra, 'teacher_mode': kind, 'seed': int(seed)}
-    cfg = make_config(plan.preset, **ov)
-    step = read_teacher_step(plan, cfg)
-    if step is not None and step < cfg.outer_steps and step not in cfg.teacher_save_steps:
-        ov['teacher_save_steps'] = ','.join(str(s) for s in sorted({*cfg.teacher_save_steps, step}))
-    return ov
+    return save_teacher_step(plan.preset, ov, plan.teacher_step)
 
 def soar_config(plan: ReproducePlan, kind: str = 'grounded', seed: int | None = None) -> SoarConfig:
     return make_config(plan.preset, **soar_overrides(plan, kind, plan.seeds[0] if seed is None else seed))
@@ -147,7 +171,7 @@ def base_eval_kwargs(cfg: SoarConfig) -> dict:
     "`EvalConfig` keyword arguments that follow from a world's SOAR config: its student (with the evaluation's warmup, 20), its sampling and hardware."
     return dict(student=replace(cfg.student, warmup_steps=EvalConfig().student.warmup_steps),
                 teacher_max_new_tokens=cfg.teacher_max_new_tokens, teacher_temperature=cfg.teacher_temperature,
-                verifier=cfg.verifier, prompts=cfg.prompts, backend=cfg.backend, dtype=cfg.dtype, device=cfg.device,
+                verifier=cfg.grader_name, prompts=cfg.prompt_set, backend=cfg.backend, dtype=cfg.dtype, device=cfg.device,
                 **({'precision': cfg.precision} if cfg.precision == 'bf16-mixed' else {}))   # dtype says the others
 
 def eval_setup(plan: ReproducePlan, cfg: SoarConfig, dataset: str | None = None):
@@ -173,7 +197,7 @@ def init_reproduce(out, plan: ReproducePlan, resume: bool = False) -> ReproduceP
     "Write the plan to `out/reproduce.json`; an existing one must match and needs `resume=True`."
     out, p = Path(out), plan_path(out)
     if p.exists():
-        old = json.loads(p.read_text())
+        old = ReproducePlan.from_dict(json.loads(p.read_text())).to_dict()   # a plan written before a knob existed: its default
         if not resume: raise FileExistsError(f"{out} already holds a reproduction; pass --resume to continue it, or use a new directory")
         new = plan.to_dict()
         if old != new:
@@ -196,7 +220,111 @@ def mark_done(out, stage: str, seconds: float, **info) -> Path:
 
 def run_dir(out, kind: str, seed: int) -> Path: return Path(out)/'soar'/f'{kind}-seed{seed}'
 
-def student_seeds(plan: ReproducePlan, teacher_seed: int | None = None) -> list[int]:
-    "Student seeds of one teacher seed (`s`, `s+1000`, ...), or of all teacher seeds."
+def student_seeds(plan: ReproducePlan, teacher_seed: int | None = None, method: str | None = None) -> list[int]:
+    "Student seeds of one teacher seed (`s`, `s+1000`, ...: `students_per[method]`, else `students_per_teacher` of them), or of all teacher seeds."
     ts = plan.seeds if teacher_seed is None else [teacher_seed]
-    return [s + 1000 * j for s in ts for j in range(plan.students_per_teacher)]
+    return [s + 1000 * j for s in ts for j in range(plan.students_per.get(method, plan.students_per_teacher))]
+
+def intrinsic_teacher_seeds(plan: ReproducePlan) -> tuple[int, ...]:
+    "The seeds of the Intrinsic-T runs: the first `intrinsic_seeds` of `seeds` (all of them when None)."
+    return plan.seeds[:plan.intrinsic_seeds or len(plan.seeds)]
+
+# %% ../nbs/35_plan.ipynb #84dd4bba
+PAPER_VALUES: tuple[tuple[str, str, object, str], ...] = (    # (where, key, the paper's value, citation)
+    ('config', 'model', 'meta-llama/Llama-3.2-3B-Instruct', '§4.1: Llama-3.2-3B-Instruct as teacher and student'),
+    ('config', 'g', 4, 'Table 3: teacher group size 4'),
+    ('config', 'n', 64, 'Table 3, §4.2: dataset size n = 64'),
+    ('config', 'r', 4, 'B.3: "In practice, we use r = 4"'),
+    ('config', 'qr_size', 64, '§4.2: "64 reward questions (Q_R) from the fail@128 train set"'),
+    ('config', 'outer_steps', 200, 'B.7: "a maximum of 200 outer steps"'),
+    ('config', 'tau', 0.01, 'Table 3: promotion threshold 0.01'),
+    ('config', 'window', 3, 'Table 3: moving avg window 3'),
+    ('config', 'teacher_lr', 1e-5, 'Table 3: learning rate 1e-5'),
+    ('config', 'teacher_warmup', 20, 'Table 3: teacher LR warmup 20'),
+    ('config', 'teacher_beta', 0.001, 'Table 3: KL coefficient 0.001'),
+    ('config', 'teacher_temperature', 1.0, 'Table 3: temperature 1.0'),
+    ('config', 'teacher_max_new_tokens', 512, 'Table 3: teacher max generated tokens 512'),
+    ('config', 'inner_steps', 10, 'B.7: "from the base student, 10 steps is sufficient"'),
+    ('config', 'inner_steps_after_promotion', 15, 'B.7: "we use +5 steps"'),
+    ('config', 'student.batch_size', 8, 'Table 3, §3.3: student batch size 8'),
+    ('config', 'student.group_size', 32, 'Table 3: student group size 32'),
+    ('config', 'student.lr', 1e-5, 'Table 3: learning rate 1e-5'),
+    ('config', 'student.beta', 0.001, 'Table 3: KL coefficient 0.001'),
+    ('config', 'student.temperature', 1.0, 'Table 3: temperature 1.0'),
+    ('config', 'student.max_new_tokens', 1024, 'Table 3: student max generated tokens 1024'),
+    ('config', 'student.warmup_steps', 0, 'Table 3 "0/20", B.7: no warmup in the inner loop'),
+    ('config', 'fail_k', 128, 'B.5: "we sample 128 solutions"'),
+    ('config', 'fail_max_new_tokens', 1024, 'B.5: "a token budget of 1024 tokens"'),
+    ('config', 'fail_temperature', 1.0, 'B.5: "temperature 1.0"'),
+    ('config', 'intrinsic_samples', 32, 'B.4: "we sample 32 completions from the student"'),
+    ('config', 'grader', 'math-verify', 'B.3: "we use the Math-Verify package"'),
+    ('config', 'student_prompt', 'paper', 'B.1: Student Prompt, "used for fail@128 filtering, ... inner-loop, and ... evaluation"'),
+    ('plan', 'teachers', 4, 'B.8: "we train four independent teachers each on MATH and HARP"'),
+    ('plan', 'intrinsic_teachers', 3, 'B.8: Intrinsic-T "we trained three independent teachers"'),
+    ('plan', 'intrinsic.outer_steps', 200, 'B.4: "We train learnability teachers for 200 steps"'),
+    ('plan', 'students_per_pq_set', 3, 'B.8: "at least three students per PQ dataset"'),
+    ('plan', 'ps_inference_seeds', 3, 'B.8: PS "inference over three seeds"'),
+    ('plan', 'students_per_teacher', 2, 'B.8: "2-3 independent students per teacher seed"'),
+    ('plan', 'grounded_t_students', 8, 'B.8: "≥ 8 seeds per reported metric" (4 teachers × 2)'),
+    ('plan', 'intrinsic_t_students', 9, 'B.8: "≥ 8 seeds per reported metric" (3 teachers × 3)'),
+    ('plan', 'hard_only_students', 8, 'B.8: Hard-Only "over ≥ 6 student seeds" (4 × 2)'),
+    ('plan', 'pq_min_promotions', 2, 'B.8 "PQ datasets (>2 promotions)", §4.3 PQ of {128, 192, 256} = 2-4 promotions of 64'),
+    ('plan', 'teacher_step.math', 200, 'B.7: "200 steps for all MATH-trained models"'),
+    ('plan', 'teacher_step.harp', 170, 'B.7: "170 steps for all HARP-trained models"'),
+    ('plan', 'embedder', 'qwen3-embedding-8b', '§5.2: Vendi "using Qwen3-8B embeddings (Zhang et al., 2025)" = Qwen3-Embedding'),
+    ('plan', 'diversity_size', 128, '§5.2: "standardized to 128 questions via bootstrap subsampling"'),
+    ('plan', 'diversity_repeats', 100, '§5.2: "(k = 100 iterations)"'),
+    ('plan', 'reference_k', 128, 'Tables 4-6: "MATH train (128)", "HARP train (128)"'),
+    ('plan', 'ood', 'olympiadbench', 'Table 6: OlympiadBench, the OOD dataset'),
+    ('eval', 'steps', 1500, 'B.6: "a maximum of 1500 steps"'),
+    ('eval', 'mode', 'curriculum', 'B.6: curriculum "for all MATH experiments"'),
+    ('eval', 'curriculum_steps', 64, 'B.6, Table 3: synthetic warmup steps 64'),
+    ('eval', 'student.warmup_steps', 20, 'Table 3 "0/20": 20 for evaluation students'),
+    ('eval', 'curriculum_warmup_steps', 0, 'B.7: "For PQ with curriculum evaluation we use zero learning rate warmup"'),
+    ('eval', 'student.group_size', 32, 'Table 3: student group size 32'),
+    ('eval', 'student.batch_size', 8, 'Table 3: student batch size 8'),
+    ('eval', 'n_samples', 32, '§4.3: pass@k "using 32 samples per problem"'),
+    ('eval', 'ks', (1, 4, 8, 16, 32), 'Tables 4-6: pass@1, 4, 8, 16, 32'),
+    ('eval', 'smooth_window', 25, 'B.6: "centered-moving-average, 25 steps"'),
+    ('eval', 'slope_frac', 0.15, 'B.6: "15% of the maximum observed slope"'),
+    ('eval', 'avg_window', 200, 'B.6: "averaged over a 200 step window"'),
+    ('eval', 'n_teacher_questions', 128, 'C.2: "For Intrinsic-T we sample 128 questions, consistent with all of our teacher-sampling experiments"'),
+    ('eval.olympiadbench', 'mode', 'mixed', 'B.6: "for HARP and OlympiadBench we use mixed training"'),
+    ('eval.olympiadbench', 'checkpoint', 'fixed', 'B.6: OlympiadBench "report at a fixed point"'),
+    ('eval.olympiadbench', 'fixed_step', 50, 'B.6: "of 50 steps"'),
+)
+
+def _attr(obj, key: str):
+    for k in key.split('.'): obj = obj[k] if isinstance(obj, dict) else getattr(obj, k)
+    return obj
+
+def paper_value(where: str, key: str):
+    "What the `paper` preset (config, plan, or the evaluation config of the MATH / `eval.<dataset>` world) gives for `key`."
+    plan = make_plan('paper'); cfg = soar_config(plan)
+    if where == 'config': return _attr(cfg, key)
+    if where.startswith('eval'):
+        ds = where.partition('.')[2] or None
+        ec, task = eval_setup(plan, cfg, ds)
+        return _attr(with_overrides(ec, task, EVAL_LEGACY_KEYS), key)
+    s0, isd = plan.seeds[0], plan.seeds[:plan.intrinsic_seeds or len(plan.seeds)]
+    derived = dict(teachers=len(plan.seeds), intrinsic_teachers=len(isd),
+                   students_per_pq_set=len(student_seeds(plan, s0, 'pq')), ps_inference_seeds=len(student_seeds(plan, s0, 'ps')),
+                   grounded_t_students=sum(len(student_seeds(plan, s, 'grounded')) for s in plan.seeds),
+                   intrinsic_t_students=sum(len(student_seeds(plan, s, 'intrinsic')) for s in isd),
+                   hard_only_students=len(student_seeds(plan)),
+                   **{f'teacher_step.{d}': read_teacher_step(plan, make_config('paper', dataset=d)) for d in PAPER_TEACHER_STEP},
+                   **{'intrinsic.outer_steps': soar_config(plan, 'intrinsic').outer_steps})
+    return derived[key] if key in derived else _attr(plan, key)
+
+def paper_values_check() -> list[tuple]:
+    "The rows of `PAPER_VALUES` where the `paper` preset gives another value: `(where, key, paper, ours, citation)`."
+    out = []
+    for where, key, want, cite in PAPER_VALUES:
+        got = paper_value(where, key)
+        if (tuple(got) if isinstance(got, list) else got) != want: out.append((where, key, want, got, cite))
+    return out
+
+def paper_values_markdown() -> str:
+    "`PAPER_VALUES` as a markdown table (docs/paper-notes.md prints it)."
+    rows = ['| where | key | paper | citation |', '| --- | --- | --- | --- |']
+    return '\n'.join(rows + [f'| {w} | `{k}` | `{v!r}` | {c} |' for w, k, v, c in PAPER_VALUES])

@@ -5,12 +5,12 @@
 # %% ../nbs/03_prompts.ipynb #de90b83d
 from __future__ import annotations
 import re, importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # %% auto #0
-__all__ = ['MATH_SUBJECTS', 'MATH_STUDENT', 'MATH_TEACHER', 'PROMPTS', 'MATH_TEACHER_SHORT', 'MATH_TEACHER_EXAMPLES', 'PromptSet',
-           'register_prompts', 'get_prompts', 'TeacherPrompt', 'format_student', 'format_teacher_output',
-           'format_teacher', 'student_prompt', 'teacher_prompt', 'parse_teacher_output']
+__all__ = ['MATH_SUBJECTS', 'MATH_STUDENT', 'MATH_TEACHER', 'PAPER_STUDENT', 'STUDENT_TEMPLATES', 'PROMPTS', 'MATH_TEACHER_SHORT',
+           'MATH_TEACHER_EXAMPLES', 'PromptSet', 'register_prompts', 'get_prompts', 'TeacherPrompt', 'format_student',
+           'format_teacher_output', 'format_teacher', 'student_prompt', 'teacher_prompt', 'parse_teacher_output']
 
 # %% ../nbs/03_prompts.ipynb #88083c1a
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class PromptSet:
     style: str = 'plain'                  # 'plain' ("... User: q\nAssistant:") or 'chat' (tokenizer chat template)
     teacher_examples: tuple = ()          # ((question, answer), ...): format demonstrations before the request
     teacher_response_prefix: str = ''     # the start of the teacher's reply, given in the prompt (not generated)
+    student_template: str = ''            # a whole student prompt with '<QUESTION>'; replaces preamble and style when set
 
     def __post_init__(self):
         if self.style not in ('plain', 'chat'): raise ValueError(f"PromptSet.style must be 'plain' or 'chat', got {self.style!r}")
@@ -29,6 +30,8 @@ class PromptSet:
             raise ValueError("PromptSet.teacher_examples must be (question, answer) pairs of non-empty strings")
         object.__setattr__(self, 'teacher_examples', ex)
         if not isinstance(self.teacher_response_prefix, str): raise ValueError("PromptSet.teacher_response_prefix must be a str")
+        if self.student_template and self.student_template.count('<QUESTION>') != 1:
+            raise ValueError("PromptSet.student_template must hold '<QUESTION>' exactly once")
 
 # %% ../nbs/03_prompts.ipynb #37dc57a6
 MATH_SUBJECTS = ('Algebra', 'Counting & Probability', 'Geometry', 'Intermediate Algebra', 'Number Theory',
@@ -46,6 +49,17 @@ MATH_TEACHER = ("You write new math problems for a student to practise on. Allow
                 "<question>the full problem</question>\n<answer>\\boxed{the final answer}</answer>\n"
                 "- Any working or explanation goes outside the tags.")
 
+# B.1 "Student Prompt", as printed in v1 and v3 (v1's ASCII quote; v3's PDF text shows a typographic one). Two stray
+# quotes: the opening ' before `User:` is never closed (kept, as printed), and a " follows the final `Assistant:`
+# (dropped, with the space before it: it reads as the end of a string literal, and a prompt ending in an open quote
+# or a space would change what the model writes first). The text is the "Task Prompt" of the paper "Soft Tokens, Hard
+# Truths" (2025), where the quote closes after `\boxed{[answer]}.` and no " follows.
+PAPER_STUDENT = ("A conversation between User and Assistant. The user asks a question, and the Assistant solves it. "
+                 "The assistant first shows the complete reasoning process step by step, then provides the final answer "
+                 "in \\boxed{}. The assistant must always follow the format: 'User: [question] Assistant: [detailed "
+                 "reasoning] The final answer is: \\boxed{[answer]}.\n\nUser: <QUESTION> Assistant:")
+STUDENT_TEMPLATES = {'paper': PAPER_STUDENT}   # the `student_prompt` config key's values (besides 'set')
+
 PROMPTS: dict[str, PromptSet] = {
     'math': PromptSet(MATH_STUDENT, MATH_TEACHER, 'plain'),
     'math-chat': PromptSet(MATH_STUDENT, MATH_TEACHER, 'chat'),
@@ -59,6 +73,10 @@ def register_prompts(name: str, prompts: PromptSet) -> PromptSet:
 def get_prompts(prompts: str | PromptSet = 'math') -> PromptSet:
     "A `PromptSet` by name (importing `soar.<name>` once if it registers itself there), or pass one through."
     if isinstance(prompts, PromptSet): return prompts
+    if '+student=' in prompts:                  # a set with its student prompt replaced (SoarConfig.prompt_set)
+        base, _, which = prompts.partition('+student=')
+        if which not in STUDENT_TEMPLATES: raise KeyError(f"unknown student prompt {which!r} in {prompts!r}; known: {sorted(STUDENT_TEMPLATES)}")
+        return replace(get_prompts(base), student_template=STUDENT_TEMPLATES[which])
     if prompts not in PROMPTS:
         try: importlib.import_module(f'soar.{prompts}')
         except ImportError: pass
@@ -81,6 +99,7 @@ def _chat(tokenizer, messages) -> str:
 def format_student(question: str, prompts: str | PromptSet = 'math', tokenizer=None) -> str:
     "The student prompt for `question`."
     ps = get_prompts(prompts); q = question.strip()
+    if ps.student_template: return ps.student_template.replace('<QUESTION>', q)
     if ps.style == 'plain': return f"{ps.student_preamble}\n\nUser: {q}\nAssistant:" if ps.student_preamble else f"User: {q}\nAssistant:"
     return _chat(tokenizer, ([{'role': 'system', 'content': ps.student_preamble}] if ps.student_preamble else [])
                  + [{'role': 'user', 'content': q}])
@@ -101,7 +120,7 @@ def format_teacher(prompts: str | PromptSet = 'math', tokenizer=None) -> Teacher
     return TeacherPrompt(text + ps.teacher_response_prefix, ps.teacher_response_prefix)
 
 def student_prompt(question: str) -> str:
-    "The paper's plain student prompt (preamble, then `User: ...\\nAssistant:`)."
+    "The plain student prompt of the `'math'` set (our preamble, then `User: ...\\nAssistant:`); the paper's is `format_student(q, 'math+student=paper')`."
     return format_student(question, 'math')
 
 def teacher_prompt() -> str:

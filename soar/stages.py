@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from .config import SoarConfig, make_config
 from .data import Problem, load_benchmark, load_jsonl, load_split
-from .diversity import get_embedder, question_diversity, teacher_dynamics
+from .diversity import get_embedder, named_embedder, question_diversity, teacher_dynamics
 from .evaluation import (EvalTask, base_method, hard_only, load_results, ood_method, pq_method, ps_method,
                              real_method, run_evaluation, teacher_method)
 from .experiment import resolve_model, resolve_pool, run_filter, run_notebook, run_soar, teacher_questions
@@ -18,13 +18,13 @@ from .quality import (Judge, judge_agreement, judge_model, judge_sample, judge_s
                           toy_oracle, toy_oracle_quality)
 from .toy import toy_problems
 from .utils import Progress, atomic_write_json, atomic_write_text, read_jsonl
-from .plan import (ReproducePlan, STAGES, eval_setup, load_plan, read_teacher_step, run_dir, soar_config,
-                       soar_overrides, stage_done, student_seeds)
+from .plan import (ReproducePlan, STAGES, eval_setup, intrinsic_teacher_seeds, load_plan, read_teacher_step, run_dir,
+                       soar_config, soar_overrides, stage_done, student_seeds)
 
 # %% auto #0
 __all__ = ['ood_config', 'filter_stage', 'load_world', 'needed_runs', 'default_jobs', 'run_parallel', 'soar_stage',
-           'reference_pool', 'evaluation_jobs', 'teacher_notes', 'eval_units', 'split_units', 'eval_worker',
-           'eval_stage', 'question_sets', 'analysis_stage', 'report_data']
+           'reference_pool', 'promotions', 'evaluation_jobs', 'teacher_notes', 'eval_units', 'split_units',
+           'eval_worker', 'eval_stage', 'question_sets', 'analysis_stage', 'report_data']
 
 # %% ../nbs/36_stages.ipynb #95ca7302
 def ood_config(plan: ReproducePlan) -> SoarConfig | None:
@@ -59,7 +59,7 @@ def needed_runs(plan: ReproducePlan) -> list[tuple[str, int]]:
     "(kind, seed) of the SOAR runs the plan's methods need."
     kinds = [k for k, ms in (('grounded', {'pq', 'ps', 'grounded', 'ood'}), ('intrinsic', {'intrinsic'}))
              if ms & set(plan.methods)]
-    return [(k, s) for k in kinds for s in plan.seeds]
+    return [(k, s) for k in kinds for s in (intrinsic_teacher_seeds(plan) if k == 'intrinsic' else plan.seeds)]
 
 def default_jobs(preset: str) -> int:
     "Parallel jobs of the SOAR and evaluation stages: one per CPU core (at most 2) on CPU presets, 1 on GPU presets."
@@ -143,36 +143,53 @@ def reference_pool(plan: ReproducePlan, cfg: SoarConfig, pool: list, train: list
     k = plan.reference_k
     return (f'Real {name} ({k if k is not None and k < len(ref) else len(ref)})', ref)
 
+def promotions(d: Path) -> int:
+    "How many promotions the SOAR run in `d` made: the distinct promotions of its PQ file (what PQ is built from), else its summary's count."
+    f, s = d/'promotion_questions.jsonl', d/'summary.json'
+    rows = read_jsonl(f) if f.exists() else []
+    if rows and all('promotion' in r for r in rows): return len({r['promotion'] for r in rows})
+    return int(json.loads(s.read_text()).get('promotions') or 0) if s.exists() else 0
+
 def evaluation_jobs(out, ood: bool = False):
     "`(task, config, jobs, skipped)`: the evaluation task and `[(MethodSpec, student seeds)]` of the main (or OOD) table."
     from soar.outer import teacher_checkpoint   # lazy: soar.outer imports torch, which `soar reproduce --help` does not need
     out = Path(out); plan = load_plan(out)
     cfg, model, train, test, pool = load_world(out, ood=ood)
+    home = soar_config(plan)                    # the world the SOAR runs trained in (their teacher step, their PQ)
     ec, tcfg = eval_setup(plan, cfg)
     task = EvalTask('ood' if ood else 'main', str(model), train, test, config=tcfg)
     ms, jobs, skipped, all_seeds = set(plan.methods), [], [], student_seeds(plan)
-    def per_teacher(key, kind, build):
-        for s in plan.seeds:
-            d = run_dir(out, kind, s); m = build(d, s)
+    def per_teacher(key, kind, build, promoted: bool = False):
+        for s in (intrinsic_teacher_seeds(plan) if kind == 'intrinsic' else plan.seeds):
+            d = run_dir(out, kind, s)
+            if promoted and (p := promotions(d)) < plan.pq_min_promotions:   # B.8: PQ/PS from runs with >= 2 promotions (paper)
+                skipped.append(dict(method=key, seed=s, why=f'{d.name}: ' + ('no promotion' if not p else
+                                    f'{p} promotion(s), fewer than pq_min_promotions={plan.pq_min_promotions}')))
+                continue
+            m = build(d, s)
             if m is None: skipped.append(dict(method=key, seed=s, why=f'{d.name}: no promotion')); continue
-            jobs.append((m, student_seeds(plan, s)))
-    if ood:
-        home = soar_config(plan)
-        found = home.toy_family if home.dataset == 'toy' else home.dataset
-        jobs.append((hard_only(), all_seeds))
-        per_teacher('ood', 'grounded', lambda d, s: ood_method([q], found) if (q := _pq_set(d, s)) else None)
-        return task, ec, jobs, skipped
-    if 'base' in ms: jobs.append((base_method(), all_seeds))
-    if 'hard' in ms: jobs.append((hard_only(), all_seeds))
-    if 'hard4' in ms: jobs.append((hard_only(group_mult=4), all_seeds))
-    tdir = lambda d: teacher_checkpoint(d, read_teacher_step(plan, cfg))[0]
-    if 'intrinsic' in ms: per_teacher('intrinsic', 'intrinsic', lambda d, s: teacher_method('Intrinsic-T', [tdir(d)]))
-    if 'ps' in ms: per_teacher('ps', 'grounded', lambda d, s: ps_method([b]) if (b := _best_promoted(d)) else None)
-    if 'pq' in ms: per_teacher('pq', 'grounded', lambda d, s: pq_method([q]) if (q := _pq_set(d, s)) else None)
-    if 'grounded' in ms: per_teacher('grounded', 'grounded', lambda d, s: teacher_method('Grounded-T', [tdir(d)]))
-    if 'base_t' in ms: jobs.append((teacher_method('Base-T', [model]), all_seeds))
-    if 'reference' in ms:
-        name, ref = reference_pool(plan, cfg, pool, train, test)
+            jobs.append((m, student_seeds(plan, s, key)))
+    tdir = lambda d: teacher_checkpoint(d, read_teacher_step(plan, home))[0]
+    found = home.toy_family if home.dataset == 'toy' else home.dataset
+    rows = set(plan.ood_methods) if ood else ms
+    sfx = f' ({found})' if ood else ''          # Table 6 names the home dataset: "SOAR-PS (MATH)"
+    if 'base' in rows and (ood or 'base' in ms): jobs.append((base_method(), all_seeds))
+    if 'hard' in rows: jobs.append((hard_only(), all_seeds))
+    if 'hard4' in rows and not ood: jobs.append((hard_only(group_mult=4), all_seeds))
+    if 'intrinsic' in rows and 'intrinsic' in ms:
+        per_teacher('intrinsic', 'intrinsic', lambda d, s: teacher_method('Intrinsic-T' + sfx, [tdir(d)]))
+    if 'ps' in rows and 'ps' in ms:
+        per_teacher('ps', 'grounded', lambda d, s: ps_method([b], 'SOAR-PS' + sfx) if (b := _best_promoted(d)) else None, True)
+    if 'pq' in rows and (ood or 'pq' in ms):
+        if ood: build = lambda d, s: ood_method([q], found) if (q := _pq_set(d, s)) else None
+        else: build = lambda d, s: pq_method([q]) if (q := _pq_set(d, s)) else None
+        per_teacher('pq', 'grounded', build, True)
+    if 'grounded' in rows and 'grounded' in ms:
+        per_teacher('grounded', 'grounded', lambda d, s: teacher_method('Grounded-T' + sfx, [tdir(d)]))
+    if 'base_t' in rows and not ood: jobs.append((teacher_method('Base-T', [model]), all_seeds))
+    if 'reference' in rows and 'reference' in ms:
+        hcfg, _, htrain, htest, hpool = load_world(out) if ood else (cfg, model, train, test, pool)
+        name, ref = reference_pool(plan, hcfg, hpool, htrain, htest)
         jobs.append((real_method(name, ref, k=plan.reference_k), all_seeds))
     return task, ec, jobs, skipped
 
@@ -183,7 +200,8 @@ def teacher_notes(out) -> dict[str, str]:
     notes = {}
     for key, kind, name in (('grounded', 'grounded', 'Grounded-T'), ('intrinsic', 'intrinsic', 'Intrinsic-T')):
         if key not in plan.methods or step is None: continue
-        falls = [n for s in plan.seeds if (n := teacher_checkpoint(run_dir(out, kind, s), step)[1])]
+        seeds = intrinsic_teacher_seeds(plan) if kind == 'intrinsic' else plan.seeds
+        falls = [n for s in seeds if (n := teacher_checkpoint(run_dir(out, kind, s), step)[1])]
         notes[name] = f"teacher of outer step {step}" + (' (B.7)' if plan.teacher_step is None else '') + (
             '; ' + '; '.join(falls) if falls else '')
     return notes
@@ -256,7 +274,8 @@ def analysis_stage(out, progress: bool = False) -> dict:
     res = load_results(out/'eval'/'main')
     sets = question_sets(res)
     sets['D_train (real, hard)'] = {0: [dict(question=q.problem, answer=q.answer) for q in train]}
-    emb = get_embedder()
+    emb, emb_note = named_embedder(plan.embedder, fallback=True,          # the paper's (Qwen3-Embedding-8B) where it loads
+                                   **({} if cfg.device == 'cpu' else dict(device=cfg.device)))
     div, qual = {}, {}
     _judge = []
     def get_judge():                                  # loaded on first use: a rerun with every verdict saved loads nothing
@@ -289,7 +308,8 @@ def analysis_stage(out, progress: bool = False) -> dict:
             if cfg.dataset == 'toy': q.update({f'judge_{k}': x for k, x in judge_agreement(v, toy_oracle(pick)).items()})
         qual[m] = q
     atomic_write_json(d/'diversity.json', dict(size=plan.diversity_size, repeats=plan.diversity_repeats,
-                                                embedder=str(emb.path), methods=div))
+                                                embedder=str(emb.path), embedder_asked=plan.embedder or 'minilm',
+                                                embedder_note=emb_note, methods=div))
     atomic_write_json(d/'quality.json', qual)
     dyn = {}
     for kind, seed in needed_runs(plan):
