@@ -13,14 +13,15 @@ from .evaluation import EvalConfig, EVAL_LEGACY_KEYS, PAPER_TASK_CONFIG
 from .utils import atomic_write_json
 
 # %% auto #0
-__all__ = ['METHOD_KEYS', 'STAGES', 'OOD_METHODS', 'REPRODUCE_PRESETS', 'PAPER_TEACHER_STEP', 'PAPER_VALUES', 'ReproducePlan',
-           'make_plan', 'read_teacher_step', 'save_teacher_step', 'soar_overrides', 'soar_config', 'validate_plan',
-           'base_eval_kwargs', 'eval_setup', 'plan_path', 'load_plan', 'init_reproduce', 'stage_done', 'mark_done',
-           'run_dir', 'student_seeds', 'intrinsic_teacher_seeds', 'paper_value', 'paper_values_check',
+__all__ = ['METHOD_KEYS', 'DEFAULT_METHODS', 'STAGES', 'OOD_METHODS', 'REPRODUCE_PRESETS', 'PAPER_TEACHER_STEP', 'PAPER_VALUES',
+           'ReproducePlan', 'make_plan', 'read_teacher_step', 'save_teacher_step', 'soar_overrides', 'soar_config',
+           'validate_plan', 'base_eval_kwargs', 'eval_setup', 'plan_path', 'load_plan', 'init_reproduce', 'stage_done',
+           'mark_done', 'run_dir', 'student_seeds', 'intrinsic_teacher_seeds', 'paper_value', 'paper_values_check',
            'paper_values_markdown']
 
 # %% ../nbs/35_plan.ipynb #162e5f5e
-METHOD_KEYS = ('base', 'hard', 'hard4', 'pq', 'ps', 'grounded', 'base_t', 'intrinsic', 'reference', 'ood')
+METHOD_KEYS = ('base', 'hard', 'hard4', 'pq', 'ps', 'grounded', 'base_t', 'intrinsic', 'reference', 'ood', 'pq_wrong')
+DEFAULT_METHODS = METHOD_KEYS[:-1]   # 'pq_wrong' (PQ with wrong answers: not a row of the paper) only where a preset asks for it
 STAGES = ('filter', 'soar', 'eval', 'analysis', 'report')
 OOD_METHODS = ('base', 'hard', 'pq', 'ps', 'grounded', 'intrinsic', 'reference')   # Table 6's rows this chain can fill
 
@@ -32,7 +33,7 @@ class ReproducePlan:
     soar: dict = field(default_factory=dict)        # SoarConfig overrides of every SOAR run (on top of the preset)
     intrinsic: dict = field(default_factory=dict)   # further overrides of the Intrinsic-T runs
     eval: dict = field(default_factory=dict)        # EvalConfig overrides of every fresh student
-    methods: tuple[str, ...] = METHOD_KEYS                    # which rows to run (see above)
+    methods: tuple[str, ...] = DEFAULT_METHODS                # which rows to run (see above)
     students_per_teacher: int = 1                   # student seeds per teacher-level source (PQ set, teacher, PS)
     students_per: dict = field(default_factory=dict)   # {method key: students per source} for pq, ps, grounded, intrinsic
                                                     # (PS: inference seeds per promoted student; also in the OOD table); others: students_per_teacher
@@ -89,7 +90,8 @@ class ReproducePlan:
 REPRODUCE_PRESETS: dict[str, dict] = {
     'toy': dict(soar=dict(), intrinsic=dict(),                  # grounded and learnability runs: the preset's 12 outer steps
                 eval=dict(steps=16, eval_every=8, smooth_window=5, avg_window=8, warmup_steps=0),   # students: the inner loop's
-                reference_k=128, ood='add8', diversity_size=128, diversity_repeats=100),
+                reference_k=128, ood='add8', diversity_size=128, diversity_repeats=100,
+                methods=METHOD_KEYS),                                   # + PQ with wrong answers (the toy oracle knows them)
     'smollm2-cpu': dict(soar=dict(), intrinsic=dict(intrinsic_samples=4),
                         eval=dict(steps=4, eval_every=2, n_samples=4, ks=(1, 2, 4), n_teacher_questions=8,
                                   smooth_window=3, avg_window=2, warmup_steps=0),

@@ -12,7 +12,7 @@ from .config import SoarConfig, make_config
 from .data import Problem, load_benchmark, load_jsonl, load_split
 from .diversity import get_embedder, named_embedder, question_diversity, teacher_dynamics
 from .evaluation import (EvalTask, base_method, hard_only, load_results, ood_method, pq_method, ps_method,
-                             real_method, run_evaluation, teacher_method)
+                             pq_wrong_method, real_method, run_evaluation, teacher_method)
 from .experiment import resolve_model, resolve_pool, run_filter, run_notebook, run_soar, teacher_questions
 from .quality import (Judge, judge_agreement, judge_model, judge_sample, judge_summary, judged, rule_checks,
                           toy_oracle, toy_oracle_quality)
@@ -184,6 +184,8 @@ def evaluation_jobs(out, ood: bool = False):
         if ood: build = lambda d, s: ood_method([q], found) if (q := _pq_set(d, s)) else None
         else: build = lambda d, s: pq_method([q]) if (q := _pq_set(d, s)) else None
         per_teacher('pq', 'grounded', build, True)
+    if 'pq_wrong' in ms and not ood:            # the same promotion questions, each with another one's answer
+        per_teacher('pq_wrong', 'grounded', lambda d, s: pq_wrong_method([q]) if (q := _pq_set(d, s)) else None, True)
     if 'grounded' in rows and 'grounded' in ms:
         per_teacher('grounded', 'grounded', lambda d, s: teacher_method('Grounded-T' + sfx, [tdir(d)]))
     if 'base_t' in rows and not ood: jobs.append((teacher_method('Base-T', [model]), all_seeds))
