@@ -6,6 +6,7 @@ right answers on the 64 products of two digits 2-9 (16 samples each). Optionally
 `soar reproduce --preset toy` for those seeds (fresh students on 128 base-teacher questions + D_train), and (--runs)
 per-step teacher profiles of finished SOAR run directories. Not a test: nothing is asserted.
 Usage: OMP_NUM_THREADS=1 python bench/toy_world_profile.py [--eval-seeds 1,2,3] [--runs DIR ...] [--out FILE]
+       python bench/toy_world_profile.py --runs DIR ... --runs-only   (re-read the runs into an existing FILE, nothing else)
 """
 from __future__ import annotations
 import argparse, datetime, json, os, platform, tempfile
@@ -17,8 +18,13 @@ os.environ.setdefault('OMP_NUM_THREADS', '1'); os.environ.setdefault('HF_HUB_OFF
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--eval-seeds', default=''); ap.add_argument('--runs', nargs='*', default=[])
-    ap.add_argument('--out', default='bench/results/toy_world.json')
+    ap.add_argument('--out', default='bench/results/toy_world.json'); ap.add_argument('--runs-only', action='store_true')
     a = ap.parse_args()
+    if a.runs_only:
+        from soar.experiment import teacher_questions
+        res = json.loads(Path(a.out).read_text())
+        res['runs'] = {Path(d).name: json.loads(teacher_questions(d).round(4).to_json(orient='records')) for d in a.runs}
+        Path(a.out).write_text(json.dumps(res, indent=1)); print(list(res['runs'])); return
     import torch
     torch.set_num_threads(int(os.environ['OMP_NUM_THREADS']))
     from soar.toy import (toy_model_path, toy_answer, toy_question_kind, toy_family_accuracy, toy_careful_share, toy_problems,
