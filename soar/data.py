@@ -5,6 +5,7 @@
 # %% ../nbs/01_data.ipynb #fb3682ee
 from __future__ import annotations
 import json, hashlib, os
+import dataclasses
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Iterable
@@ -12,7 +13,7 @@ from .utils import data_dir as _default_data_dir, atomic_write_json
 
 # %% auto #0
 __all__ = ['REQUIRED_FIELDS', 'BENCHMARKS', 'Problem', 'DataError', 'problem_from_dict', 'load_jsonl', 'load_benchmark',
-           'load_hub_benchmark', 'problems_from_rows', 'split_train_test', 'save_split', 'load_split']
+           'load_hub_benchmark', 'problems_from_rows', 'split_train_test', 'save_split', 'load_split', 'wrong_answers']
 
 # %% ../nbs/01_data.ipynb #91c12044
 @dataclass(frozen=True)
@@ -141,3 +142,13 @@ def load_split(path, pool: list[Problem]) -> tuple[list[Problem], list[Problem]]
         if missing: raise DataError(f"{path}: field {part!r}: {len(missing)} ids not in the pool, e.g. {missing[0]!r}")
         out.append([by_id[i] for i in d[part]])
     return out[0], out[1]
+
+# %% ../nbs/01_data.ipynb #115a0915
+def wrong_answers(questions) -> list[Problem]:
+    "The same `Problem`s, each with the next one's differing answer (structure kept, every answer wrong)."
+    qs = list(questions)
+    def other(i): return next((q.answer for q in qs[i + 1:] + qs[:i] if q.answer.strip() != qs[i].answer.strip()), None)
+    if any(other(i) is None for i in range(len(qs))):
+        raise ValueError(f"wrong_answers: every question of the set has the answer {qs[0].answer!r}; no wrong answer to swap in")
+    return [dataclasses.replace(q, id=f'{q.id}-wrong', answer=other(i)) for i, q in enumerate(qs)]
+

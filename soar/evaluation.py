@@ -22,8 +22,8 @@ from .generation import SamplingParams, make_generator, generate_and_grade
 __all__ = ['EVAL_LEGACY_KEYS', 'PAPER_TASK_CONFIG', 'EvalConfig', 'centered_moving_average', 'reward_slopes', 'plateau_step',
            'window_pass_at_k', 'select_checkpoint', 'evaluate_pass_at_k', 'question_batches', 'train_steps',
            'eval_warmup', 'eval_schedule', 'train_and_evaluate', 'sample_teacher_questions', 'MethodSpec',
-           'base_method', 'hard_only', 'pq_method', 'wrong_answers', 'pq_wrong_method', 'ood_method', 'ps_method',
-           'teacher_method', 'real_method', 'EvalTask', 'run_one', 'EvalResults', 'load_results', 'run_evaluation']
+           'base_method', 'hard_only', 'pq_method', 'ood_method', 'ps_method', 'teacher_method', 'real_method',
+           'EvalTask', 'run_one', 'EvalResults', 'load_results', 'run_evaluation']
 
 # %% ../nbs/30_evaluation.ipynb #da7b5020
 @dataclass
@@ -293,20 +293,6 @@ def pq_method(pq_sets: list, name: str = 'SOAR-PQ', **overrides) -> MethodSpec:
     "SOAR-PQ: one promotion-question set per SOAR run (lists of Problems or JSON/JSONL paths), each + D_train."
     return MethodSpec(name, synthetic=lambda src, seed, task, cfg: _load_questions(src), sources=list(pq_sets),
                       overrides=overrides, key=dict(kind='pq', sources=[_src_key(s) for s in pq_sets], **overrides))
-
-def wrong_answers(questions: list) -> list[Problem]:
-    "The same questions, each with another question's answer (the next one along whose answer differs): structure kept, answers wrong."
-    qs = list(questions); out = []
-    for i, q in enumerate(qs):
-        a = next((qs[(i + j) % len(qs)].answer for j in range(1, len(qs)) if qs[(i + j) % len(qs)].answer.strip() != q.answer.strip()), None)
-        if a is None: raise ValueError(f"wrong_answers: every question of the set has the answer {q.answer!r}; no wrong answer to swap in")
-        out.append(replace(q, id=f'{q.id}-wrong', answer=a))
-    return out
-
-def pq_wrong_method(pq_sets: list, name: str = 'SOAR-PQ, wrong answers', **overrides) -> MethodSpec:
-    "SOAR-PQ with every answer replaced by another promotion question's (`wrong_answers`): does structure teach without right answers?"
-    return MethodSpec(name, synthetic=lambda src, seed, task, cfg: wrong_answers(_load_questions(src)), sources=list(pq_sets),
-                      overrides=overrides, key=dict(kind='pq_wrong', sources=[_src_key(s) for s in pq_sets], **overrides))
 
 def ood_method(pq_sets: list, found_on: str, name: str | None = None, **overrides) -> MethodSpec:
     "OOD: PQ found on `found_on` (e.g. 'MATH'), run on another task's D_train/test (e.g. OlympiadBench)."

@@ -5,14 +5,15 @@
 # %% ../nbs/36_stages.ipynb #a32a5b64
 from __future__ import annotations
 import json, os, re, subprocess, sys, time
+from dataclasses import replace
 from pathlib import Path
 import numpy as np
 import pandas as pd
 from .config import SoarConfig, make_config
-from .data import Problem, load_benchmark, load_jsonl, load_split
+from .data import Problem, load_benchmark, load_jsonl, load_split, wrong_answers
 from .diversity import get_embedder, named_embedder, question_diversity, teacher_dynamics
 from .evaluation import (EvalTask, base_method, hard_only, load_results, ood_method, pq_method, ps_method,
-                             pq_wrong_method, real_method, run_evaluation, teacher_method)
+                             real_method, run_evaluation, teacher_method)
 from .experiment import resolve_model, resolve_pool, run_filter, run_notebook, run_soar, teacher_questions
 from .quality import (Judge, judge_agreement, judge_model, judge_sample, judge_summary, judged, rule_checks,
                           toy_oracle, toy_oracle_quality)
@@ -23,8 +24,8 @@ from .plan import (ReproducePlan, STAGES, eval_setup, intrinsic_teacher_seeds, l
 
 # %% auto #0
 __all__ = ['ood_config', 'filter_stage', 'load_world', 'needed_runs', 'default_jobs', 'run_parallel', 'soar_stage',
-           'reference_pool', 'promotions', 'evaluation_jobs', 'teacher_notes', 'eval_units', 'split_units',
-           'eval_worker', 'eval_stage', 'question_sets', 'analysis_stage', 'report_data']
+           'reference_pool', 'promotions', 'pq_wrong_method', 'evaluation_jobs', 'teacher_notes', 'eval_units',
+           'split_units', 'eval_worker', 'eval_stage', 'question_sets', 'analysis_stage', 'report_data']
 
 # %% ../nbs/36_stages.ipynb #95ca7302
 def ood_config(plan: ReproducePlan) -> SoarConfig | None:
@@ -149,6 +150,11 @@ def promotions(d: Path) -> int:
     rows = read_jsonl(f) if f.exists() else []
     if rows and all('promotion' in r for r in rows): return len({r['promotion'] for r in rows})
     return int(json.loads(s.read_text()).get('promotions') or 0) if s.exists() else 0
+
+def pq_wrong_method(pq_sets: list, name: str = 'SOAR-PQ, wrong answers'):
+    "SOAR-PQ with every answer replaced by another promotion question's (`soar.data.wrong_answers`): does structure teach alone?"
+    m = pq_method(pq_sets, name)
+    return replace(m, synthetic=lambda src, seed, task, cfg: wrong_answers(m.synthetic(src, seed, task, cfg)), key={**m.key, 'kind': 'pq_wrong'})
 
 def evaluation_jobs(out, ood: bool = False):
     "`(task, config, jobs, skipped)`: the evaluation task and `[(MethodSpec, student seeds)]` of the main (or OOD) table."
