@@ -139,10 +139,17 @@ def check_report(out: Path, profile: Path) -> DOM:
     skipped = json.loads((out/'eval'/'main'/'skipped.json').read_text())
     v = verdict(res, 'SOAR-PQ', 'Hard-Only', ks=(1, 32), skipped=skipped, world='the toy world (`add7` sums)')
     assert 'Did SOAR beat Hard-Only?' in text and v.replace('**', '').replace('`', '') in flat, v
-    # the diversity table, and the figures: pass@k, training reward, test pass@k, diversity, one per SOAR run
+    # the diversity table, and the figures: pass@k, training reward, test pass@k, diversity, one per SOAR run, and
+    # (toy runs: their teachers' questions have kinds) what the teachers write per outer step
     [div] = dom.table_with('Vendi (mean ± SD over seeds)', 'paper Vendi (Qwen3-8B)')
     for m in ('Grounded-T', 'Base-T', 'Intrinsic-T', 'D_train (real, hard)'): assert m in div['th'], div['th']
-    assert len(dom.figs) == 4 + len(data_runs), (len(dom.figs), data_runs)
+    assert len(dom.figs) == 5 + len(data_runs), (len(dom.figs), data_runs)
+    assert 'What the teachers write per outer step' in text
+    # the teacher's learning: Grounded-T against Base-T and Intrinsic-T, the verdicts these results give
+    assert 'Did the teacher learn to teach?' in text
+    for other in ('Base-T', 'Intrinsic-T'):
+        v = verdict(res, 'Grounded-T', other, ks=(32, 1), skipped=skipped, world='the toy world (`add7` sums)')
+        assert v.replace('**', '').replace('`', '') in flat, v
     assert all(f'{r}' in text for r in data_runs)
     return dom
 
