@@ -143,7 +143,7 @@ def load_split(path, pool: list[Problem]) -> tuple[list[Problem], list[Problem]]
         out.append([by_id[i] for i in d[part]])
     return out[0], out[1]
 
-# %% ../nbs/01_data.ipynb #115a0915
+# %% ../nbs/01_data.ipynb #55ef2e7f
 def wrong_answers(questions) -> list[Problem]:
     "The same `Problem`s, each with the next one's differing answer (structure kept, every answer wrong)."
     qs = list(questions)
