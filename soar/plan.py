@@ -88,7 +88,7 @@ class ReproducePlan:
 
 # %% ../nbs/35_plan.ipynb #16c24786
 REPRODUCE_PRESETS: dict[str, dict] = {
-    'toy': dict(soar=dict(), intrinsic=dict(),                  # grounded and learnability runs: the preset's 12 outer steps
+    'toy': dict(soar=dict(), intrinsic=dict(),                  # grounded and learnability runs: the preset's 8 outer steps
                 eval=dict(steps=16, eval_every=8, smooth_window=5, avg_window=8, warmup_steps=0),   # students: the inner loop's
                 reference_k=128, ood='add8', diversity_size=128, diversity_repeats=100,
                 methods=METHOD_KEYS),                                   # + PQ with wrong answers (the toy oracle knows them)
