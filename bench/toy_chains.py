@@ -5,7 +5,8 @@ method the test pass@32 of every seed at the checkpoint rule, and the fail@k spl
 cache: 58 of 64 kept instead of 64).
 
 Made to keep a record of chains run with variants of the preset (for example `--set student_group=4`) that are not
-published as reports. Not a test: nothing is asserted. Writes bench/results/toy_chains.json (or --out).
+published as reports. Not a test: nothing is asserted. Adds to bench/results/toy_chains.json (or --out): a folder
+already recorded is replaced, the others are kept.
 Usage: python bench/toy_chains.py DIR [DIR ...] [--out FILE]
 """
 from __future__ import annotations
@@ -39,10 +40,12 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('dirs', nargs='+'); ap.add_argument('--out', default='bench/results/toy_chains.json')
     a = ap.parse_args()
+    new = [summarize(Path(x)) for x in a.dirs]
+    old = json.loads(Path(a.out).read_text())['chains'] if Path(a.out).exists() else []   # keep the chains recorded before
     res = dict(date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
-               chains=[summarize(Path(x)) for x in a.dirs])
+               chains=[c for c in old if c['dir'] not in {n['dir'] for n in new}] + new)
     Path(a.out).parent.mkdir(parents=True, exist_ok=True); Path(a.out).write_text(json.dumps(res, indent=1))
-    for c in res['chains']: print(c['dir'], c['seeds'], c['changed']['soar'], c['total_seconds'], 's')
+    for c in new: print(c['dir'], c['seeds'], c['changed']['soar'], c['total_seconds'], 's')
     print('wrote', a.out)
 
 
