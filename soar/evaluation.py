@@ -17,6 +17,7 @@ from .config import StudentConfig, with_overrides
 from .rloo import RLOOUpdater, student_rloo_config, train_student, _question_sampler
 from .policy import Policy, load_policy
 from .generation import SamplingParams, make_generator, generate_and_grade
+from .teacher import sample_parsable       # the one rejection-sampling loop (shared with the SOAR outer loop)
 
 # %% auto #0
 __all__ = ['EVAL_LEGACY_KEYS', 'PAPER_TASK_CONFIG', 'EvalConfig', 'centered_moving_average', 'reward_slopes', 'plateau_step',
@@ -242,7 +243,6 @@ def sample_teacher_questions(teacher, n: int = 128, prompts='math', verifier='ma
                              max_rounds: int = 50, backend: str = 'transformers', id_prefix: str = 'teacher') -> list[Problem]:
     "`n` (question, answer) pairs from `teacher` (dir, Policy or generator) that pass the format filter, as `Problem`s."
     from soar.prompts import format_teacher
-    from soar.outer import sample_parsable          # the one rejection-sampling loop (shared with the SOAR outer loop)
     policy, gen = _generator(teacher, backend)
     tok = getattr(policy, 'tokenizer', None) or getattr(gen, 'tokenizer', None)
     acc, _, _ = sample_parsable(gen, format_teacher(prompts, tok), n, seed, verifier, temperature, max_new_tokens,

@@ -15,8 +15,8 @@ from .rloo import train_student
 from .utils import derive_seed
 
 # %% auto #0
-__all__ = ['EXECUTORS', 'greedy_accuracy', 'InnerSettings', 'InnerTask', 'InnerResult', 'run_inner_loop', 'median_student',
-           'InProcessExecutor', 'make_executor', 'learnability_reward', 'intrinsic_rewards']
+__all__ = ['greedy_accuracy', 'InnerSettings', 'InnerTask', 'InnerResult', 'run_inner_loop', 'learnability_reward',
+           'intrinsic_rewards']
 
 # %% ../nbs/22_inner.ipynb #376f9750
 def greedy_accuracy(generator, questions, prompts='math', verifier='math', max_new_tokens: int = 1024,
@@ -68,44 +68,6 @@ def run_inner_loop(policy, generator, task: InnerTask, baseline_state, q_r, base
                       time.perf_counter() - t0)
     policy.restore(baseline_state)
     return res
-
-# %% ../nbs/22_inner.ipynb #6825e067
-def median_student(Rkj, which: str = 'lower') -> int:
-    "Index j* of the repeat whose reward is the median of the r repeats (even r: the `which` = 'lower' or 'upper' middle; stable on ties)."
-    r = np.asarray(Rkj, dtype=float)
-    if r.ndim != 1 or r.size == 0: raise ValueError(f"median_student: expected r rewards, got shape {r.shape}")
-    if which not in ('lower', 'upper'): raise ValueError(f"median_student: which must be 'lower' or 'upper', got {which!r}")
-    order = np.argsort(r, kind='stable')
-    return int(order[(len(r) - 1) // 2 if which == 'lower' else len(r) // 2])
-
-# %% ../nbs/22_inner.ipynb #2b79a812
-class InProcessExecutor:
-    "Run inner loops sequentially in this process on one student model."
-    name = 'inprocess'
-    def run(self, tasks: list[InnerTask], policy, generator, baseline_state, q_r, base_accuracy: float,
-            settings: InnerSettings, keep_median_state: bool = True, progress=None) -> list[InnerResult]:
-        results: list[InnerResult] = []
-        by_k: dict[int, list[InnerResult]] = {}
-        for t in tasks:
-            r = run_inner_loop(policy, generator, t, baseline_state, q_r, base_accuracy, settings, keep_state=keep_median_state)
-            results.append(r); by_k.setdefault(t.k, []).append(r)
-            if progress is not None: progress(r)
-            group = by_k[t.k]
-            if keep_median_state and len(group) == sum(1 for x in tasks if x.k == t.k):   # dataset k complete
-                jm = median_student([x.reward for x in group], settings.median_student)
-                for i, x in enumerate(group):
-                    if i != jm: x.state = None
-        return results
-
-EXECUTORS = {'inprocess': InProcessExecutor}
-
-def make_executor(name: str = 'inprocess', **kw):
-    "An executor by name: 'inprocess', or 'ray' (`soar.ray_pool.RayExecutor`, the optional extra soar[ray]; `kw`: its options)."
-    if name == 'ray':
-        from soar.ray_pool import RayExecutor      # lazy: soar.ray_pool imports this module (a cycle)
-        return RayExecutor(**kw)
-    if name not in EXECUTORS: raise KeyError(f"executor: unknown executor {name!r}; known: {sorted([*EXECUTORS, 'ray'])}")
-    return EXECUTORS[name]()
 
 # %% ../nbs/22_inner.ipynb #281744fe
 def learnability_reward(success_rates) -> float:

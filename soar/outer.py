@@ -4,74 +4,25 @@
 
 # %% ../nbs/24_outer.ipynb #0df0ad6e
 from __future__ import annotations
-import json, math, os, time, random, shutil
+import json, os, time, random, shutil
 from dataclasses import asdict
 from pathlib import Path
 import numpy as np
 import torch
 from .utils import atomic_write_json, atomic_write_bytes, file_sha256, read_jsonl, write_jsonl, Progress
 from .config import SoarConfig, load_config
-from .data import Problem
-from .prompts import format_teacher, parse_teacher_output
+from .prompts import format_teacher
 from .promotion import PromotionConfig, PromotionState, promotion_step, inner_steps
 from .policy import load_policy
-from .generation import encode_prompt, SamplingParams, make_generator
+from .generation import encode_prompt, make_generator
 from .rloo import RLOOUpdater, RLOOConfig, rloo_advantages
-from .inner import InnerSettings, InnerTask, derive_seed, greedy_accuracy, make_executor, intrinsic_rewards
+from .inner import InnerSettings, InnerTask, derive_seed, greedy_accuracy, intrinsic_rewards
+from .executors import make_executor
+from .teacher import TeacherCollapse, sample_parsable, sample_teacher, partition   # also importable from here, as before
 
 # %% auto #0
-__all__ = ['CKPT_FORMAT', 'TeacherCollapse', 'sample_parsable', 'sample_teacher', 'partition', 'save_policy', 'CheckpointError',
-           'write_safetensors', 'write_checkpoint', 'commit_checkpoint', 'read_checkpoint', 'load_latest_checkpoint',
-           'teacher_checkpoint_dir', 'teacher_checkpoint', 'SoarRun']
-
-# %% ../nbs/24_outer.ipynb #d5c24bd3
-class TeacherCollapse(RuntimeError):
-    "The teacher's outputs stopped parsing (acceptance below the floor for too long)."
-
-def sample_parsable(generator, prompt: str, need: int, seed: int, verifier='math', temperature: float = 1.0,
-                    max_new_tokens: int = 512, max_rounds: int = 50, min_acceptance: float = 0.0,
-                    patience: int | None = None, low_streak: int = 0, where: str = 'teacher sampling',
-                    response_prefix: str | None = None):
-    "Sample until `need` outputs parse: returns (accepted [(question, answer, completion)], stats, low_streak)."
-    prefix = getattr(prompt, 'response_prefix', '') if response_prefix is None else response_prefix
-    if prefix and not prompt.endswith(prefix): raise ValueError(f"{where}: the prompt does not end with its response prefix {prefix!r}")
-    accepted, drawn, parsed = [], 0, 0
-    for rnd in range(max_rounds):
-        # first round: `need` samples; later rounds: what is missing, scaled by the acceptance rate seen so far
-        missing = need - len(accepted)
-        n_round = need if rnd == 0 else min(need, math.ceil(missing / max(parsed / drawn, 0.05)))
-        sp = SamplingParams(n=n_round, temperature=temperature, max_new_tokens=max_new_tokens, seed=derive_seed(seed, 'teacher', rnd))
-        comps = generator.generate([prompt], sp)[0]
-        drawn += len(comps); ok = 0
-        for c in comps:
-            qa = parse_teacher_output(c.text, verifier, prefix=prefix)
-            if qa is not None:
-                ok += 1
-                if len(accepted) < need: accepted.append((qa[0], qa[1], c))
-        parsed += ok
-        rate = ok / max(len(comps), 1)
-        low_streak = low_streak + 1 if rate < min_acceptance else 0
-        if patience is not None and low_streak >= patience:
-            raise TeacherCollapse(f"{where}: teacher acceptance rate below min_acceptance={min_acceptance} for {low_streak} "
-                                  f"sampling rounds in a row (last {rate:.3f}); the run is kept, see the checkpoint")
-        if len(accepted) >= need: break
-    else:
-        raise TeacherCollapse(f"{where}: only {len(accepted)}/{need} parsable teacher outputs after {max_rounds} rounds "
-                              f"({drawn} samples); is the teacher following the format?")
-    # acceptance = the share of all drawn samples that parse (not capped at the `need` that are kept)
-    return accepted, dict(teacher_samples=drawn, teacher_parsed=parsed, acceptance=parsed / drawn if drawn else 0.0,
-                          sampling_rounds=rnd + 1), low_streak
-
-def sample_teacher(generator, prompt: str, cfg: SoarConfig, step: int, verifier, low_streak: int = 0):
-    "Outer step `step`'s g·n parsable teacher outputs (see `sample_parsable`), with the config's floor and patience."
-    return sample_parsable(generator, prompt, cfg.g * cfg.n, derive_seed(cfg.seed, step), verifier, cfg.teacher_temperature,
-                           cfg.teacher_max_new_tokens, cfg.max_teacher_rounds, cfg.min_acceptance, cfg.acceptance_patience,
-                           low_streak, where=f'outer step {step}')
-
-def partition(accepted, g: int, n: int, step: int) -> list[list[Problem]]:
-    "Split g·n accepted (question, answer, completion) triples into g datasets of n `Problem`s, in sampling order."
-    return [[Problem(id=f"t{step}-k{k}-{i}", source='teacher', problem=q, answer=a)
-             for i, (q, a, _) in enumerate(accepted[k * n:(k + 1) * n])] for k in range(g)]
+__all__ = ['CKPT_FORMAT', 'save_policy', 'CheckpointError', 'write_safetensors', 'write_checkpoint', 'commit_checkpoint',
+           'read_checkpoint', 'load_latest_checkpoint', 'teacher_checkpoint_dir', 'teacher_checkpoint', 'SoarRun']
 
 # %% ../nbs/24_outer.ipynb #cdfa1753
 def save_policy(policy, path) -> Path:

@@ -6,11 +6,10 @@
 from __future__ import annotations
 from dataclasses import dataclass, field, asdict
 import numpy as np
-from .inner import median_student   # the rule the inner-loop executor already applies to keep one student per dataset
 
 # %% auto #0
-__all__ = ['dataset_rewards', 'rolling_mean', 'best_dataset', 'PromotionConfig', 'PromotionState', 'inner_steps', 'Promotion',
-           'promotion_step']
+__all__ = ['dataset_rewards', 'rolling_mean', 'best_dataset', 'median_student', 'PromotionConfig', 'PromotionState',
+           'inner_steps', 'Promotion', 'promotion_step']
 
 # %% ../nbs/23_promotion.ipynb #97922c3f
 def dataset_rewards(R) -> np.ndarray:
@@ -30,6 +29,15 @@ def rolling_mean(values, window: int) -> float:
 def best_dataset(Rk) -> int:
     "k* = argmax_k R_k (first on ties)."
     return int(np.argmax(np.asarray(Rk, dtype=float)))
+
+# %% ../nbs/23_promotion.ipynb #6825e067
+def median_student(Rkj, which: str = 'lower') -> int:
+    "Index j* of the repeat whose reward is the median of the r repeats (even r: the `which` = 'lower' or 'upper' middle; stable on ties)."
+    r = np.asarray(Rkj, dtype=float)
+    if r.ndim != 1 or r.size == 0: raise ValueError(f"median_student: expected r rewards, got shape {r.shape}")
+    if which not in ('lower', 'upper'): raise ValueError(f"median_student: which must be 'lower' or 'upper', got {which!r}")
+    order = np.argsort(r, kind='stable')
+    return int(order[(len(r) - 1) // 2 if which == 'lower' else len(r) // 2])
 
 # %% ../nbs/23_promotion.ipynb #830993cc
 @dataclass

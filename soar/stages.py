@@ -14,6 +14,7 @@ from .data import Problem, load_benchmark, load_jsonl, load_split, wrong_answers
 from .diversity import get_embedder, named_embedder, question_diversity, teacher_dynamics
 from .evaluation import (EvalTask, base_method, hard_only, load_results, ood_method, pq_method, ps_method,
                              real_method, run_evaluation, teacher_method)
+from .executors import ray_map
 from .experiment import resolve_model, resolve_pool, run_filter, run_notebook, run_soar, teacher_questions
 from .quality import (Judge, judge_agreement, judge_model, judge_sample, judge_summary, judged, rule_checks,
                           toy_oracle, toy_oracle_quality)
@@ -25,7 +26,8 @@ from .plan import (ReproducePlan, STAGES, eval_setup, intrinsic_teacher_seeds, l
 # %% auto #0
 __all__ = ['ood_config', 'filter_stage', 'load_world', 'needed_runs', 'default_jobs', 'run_parallel', 'soar_stage',
            'reference_pool', 'promotions', 'pq_wrong_method', 'evaluation_jobs', 'teacher_notes', 'eval_units',
-           'split_units', 'eval_worker', 'eval_stage', 'question_sets', 'analysis_stage', 'report_data']
+           'split_units', 'eval_worker', 'eval_stage', 'eval_unit', 'ray_eval_units', 'question_sets', 'analysis_stage',
+           'report_data']
 
 # %% ../nbs/36_stages.ipynb #95ca7302
 def ood_config(plan: ReproducePlan) -> SoarConfig | None:
@@ -243,8 +245,7 @@ def eval_worker(out, worker: int, n_workers: int, progress: bool = True) -> int:
 def eval_stage(out, progress: bool = False, jobs: int = 1) -> dict:
     "Stage 3: every (method, seed) of the main table (and the OOD table); each result file is written atomically and reused."
     out = Path(out); plan = load_plan(out); info = {}
-    if (scfg := soar_config(plan)).executor == 'ray':           # --set executor=ray: the units as tasks on the Ray pool
-        from soar.ray_pool import ray_eval_units                # lazy: soar.ray_pool (27) builds on this stage's units (a cycle)
+    if (scfg := soar_config(plan)).executor == 'ray':           # --set executor=ray: the units as Ray tasks (below)
         ray_eval_units(out, gpu=scfg.device.startswith('cuda'), progress=progress)
     elif jobs > 1:
         n = min(jobs, max(1, len(eval_units(out))))
@@ -260,6 +261,23 @@ def eval_stage(out, progress: bool = False, jobs: int = 1) -> dict:
         info[name] = dict(runs=len(res.records), methods=sorted({r['method'] for r in res.records}), skipped=len(skipped),
                           seconds=round(sum(r['seconds'] for r in res.records), 1))
     return info
+
+# %% ../nbs/36_stages.ipynb #45dc1371
+def eval_unit(out, unit: dict) -> str:
+    "Evaluate one `soar.stages.eval_units` unit of the reproduce folder `out` (its result file is reused if present)."
+    task, ec, jobs, _ = evaluation_jobs(out, ood=(unit['table'] == 'ood'))
+    run_evaluation([jobs[unit['job']][0]], task, ec, seeds=[unit['seed']], out_dir=Path(out)/'eval'/unit['table'], progress=False)
+    return f"{unit['table']}/{unit['method']}/seed{unit['seed']}"
+
+def _eval_unit_task(out_unit: tuple) -> str:
+    "`eval_unit(*out_unit)`: a plain function, which `ray.remote` needs (it refuses a `functools.partial`)."
+    return eval_unit(*out_unit)
+
+def ray_eval_units(out, gpu: bool = False, progress: bool = False) -> list[str]:
+    "Every evaluation unit of `out` (`soar.stages.eval_units`) as a Ray task, costliest first; returns their names."
+    units = sorted(eval_units(out), key=lambda u: -u['cost'])
+    if progress: print(f"  evaluation: {len(units)} units on Ray", flush=True)
+    return ray_map(_eval_unit_task, [(str(out), u) for u in units], num_gpus=1 if gpu else 0, num_cpus=0 if gpu else 1)
 
 # %% ../nbs/36_stages.ipynb #8996bdc9
 def question_sets(res) -> dict[str, dict[int, list[dict]]]:

@@ -36,7 +36,7 @@ def test_eval_stage_on_ray_matches_inprocess(tmp_path, monkeypatch):
     plan['soar'] = {**plan['soar'], 'executor': 'ray'}             # the plan's SOAR config: executor='ray'
     (b/'reproduce.json').write_text(json.dumps(plan, indent=2))
     run_stage(a, 'eval', notebooks=False, progress=False, jobs=1)
-    from soar.ray_pool import ensure_ray
+    from soar.executors import ensure_ray
     ray = ensure_ray(num_cpus=2)                                   # a local instance (with the settings a busy machine needs)
     try: run_stage(b, 'eval', notebooks=False, progress=False, jobs=1)
     finally: ray.shutdown()
