@@ -135,7 +135,7 @@ class SoarConfig:
                              ('lower', 'upper'))
     # --- run
     seed: int = _f(0, 'run seed (teacher sampling, Q_R draws, student rollouts)')
-    executor: str = _f('inprocess', "how the g*r inner loops (and `soar reproduce`'s evaluation students) run: in this process, or on Ray actors (soar.ray_pool)", ('inprocess', 'ray'))
+    executor: str = _f('inprocess', "how the g*r inner loops (and `soar reproduce`'s evaluation students) run: in this process, or on Ray actors (soar.executors)", ('inprocess', 'ray'))
 
     def __post_init__(self):
         if isinstance(self.student, dict): self.student = StudentConfig(**self.student)
