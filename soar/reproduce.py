@@ -143,8 +143,8 @@ def reproduce_help() -> str:
               '  or a plan knob: ' + ', '.join(_PLAN_KNOBS) + '.',
               'methods: ' + ', '.join(METHOD_KEYS) + '.', '',
               f"cost: toy, 3 seeds, 2 jobs: about {e['total'] / 60:.0f} min on 2 quiet cores (soar.reproduce.toy_estimate, from the",
-              '  unit costs of bench/results/reproduce_stages.json, measured on the previous toy world; the 5-seed chain of this one,',
-              '  seeds 101-105, took 34 min with other work on the machine: bench/results/toy_chains.json);',
+              '  unit costs of bench/results/reproduce_stages.json, measured on an earlier toy preset; the 5-seed chain of this one,',
+              '  seeds 121-125, took 35 min (fail@128 split cached): bench/results/toy_chains.json);',
               '  the stage times of a finished chain are in its report.',
               f"      paper, 3 seeds: about {g['low']:,.0f}-{g['high']:,.0f} H100-hours: 6 SOAR runs at 4 nodes x 8 H100 x 48-60 h",
               '  each (paper B.9) and 21 fresh students at about 96 GPU-hours each (1 node x 12 h).']
