@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['METHOD_COLOURS', 'save_figure', 'method_colors', 'plot_pass_at_k', 'plot_student_trajectories',
-           'plot_teacher_dynamics', 'plot_diversity', 'plot_teacher_kinds']
+__all__ = ['METHOD_STYLES', 'EXTRA_STYLES', 'save_figure', 'method_styles', 'method_colors', 'bootstrap_ci', 'plot_pass_at_k',
+           'plot_student_trajectories', 'plot_teacher_dynamics', 'plot_diversity', 'plot_teacher_kinds']
 
 # %% ../nbs/33_plots.ipynb #2788a67e
 def save_figure(fig, path) -> list[Path]:
@@ -31,45 +31,95 @@ def _palette(n):
     import seaborn as sns   # lazy: see _new_fig
     return sns.color_palette('colorblind', max(n, 1))
 
-# The methods of the paper in a fixed order, so a method has the same colour in every figure of a report
-# (colour i of seaborn's 10-colour 'colorblind' palette); OOD rows take their PQ colour, real-data rows the 9th.
-METHOD_COLOURS = ('Base model', 'Hard-Only', 'Hard-Only (group ×4)', 'Intrinsic-T', 'SOAR-PS', 'SOAR-PQ', 'Grounded-T',
-                  'Base-T', 'Real', 'D_train (real, hard)')
+def _legend_outside(ax, handles=None, labels=None, x: float = 1.02):
+    "The legend to the right of the axes (at `x` in axes units), where it cannot cover data."
+    if handles is None: handles, labels = ax.get_legend_handles_labels()
+    return ax.legend(handles, labels, loc='upper left', bbox_to_anchor=(x, 1), borderaxespad=0, frameon=False, fontsize=8)
 
-def method_colors(methods) -> dict:
-    "`{method: colour}`: the paper's methods get fixed colours (`METHOD_COLOURS`); other names the unused ones, in order."
-    pal, methods = _palette(10), list(methods)
-    def slot(m):
-        if m in METHOD_COLOURS: return METHOD_COLOURS.index(m)
-        if m.endswith('(OOD)'): return METHOD_COLOURS.index('SOAR-PQ')
-        if m.startswith('Real '): return METHOD_COLOURS.index('Real')
-    out, free = {}, [i for i in range(10) if i not in {slot(m) for m in methods}]
-    for m in methods:
-        i = slot(m)
-        if i is None: i = free.pop(0) if free else len(out) % 10
-        out[m] = pal[i]
+# %% ../nbs/33_plots.ipynb #1085725c
+METHOD_STYLES = {               # method: (colour, marker); 'PQ-... (OOD)' rows (a table of their own) take SOAR-PQ's, 'Real ...' rows 'Real'
+    'Base model':             ('#000000', 'h'),
+    'Hard-Only':              ('#E69F00', 's'),
+    'Hard-Only (group ×4)':   ('#8C510A', 'D'),
+    'Intrinsic-T':            ('#56B4E9', '^'),
+    'SOAR-PS':                ('#CC79A7', 'v'),
+    'SOAR-PQ':                ('#0072B2', 'o'),
+    'Grounded-T':             ('#009E73', 'P'),
+    'Base-T':                 ('#D55E00', 'X'),
+    'SOAR-PQ, wrong answers': ('#6A3D9A', '>'),
+    'Real':                   ('#7F7F7F', '*'),
+    'D_train (real, hard)':   ('#CCCCCC', 'd'),
+}
+EXTRA_STYLES = (('#882255', '<'), ('#44AA99', 'p'), ('#999933', 'H'), ('#332288', '8'), ('#DDCC77', 'o'), ('#AA4499', 's'))
+
+def _fixed_style(m: str) -> str | None:
+    if m in METHOD_STYLES: return m
+    if m.endswith('(OOD)'): return 'SOAR-PQ'
+    if m.startswith('Real '): return 'Real'
+
+def method_styles(methods) -> dict:
+    "`{method: (colour, marker)}`: the paper's methods get their fixed style (`METHOD_STYLES`), other names `EXTRA_STYLES` in order."
+    out, taken, extra = {}, set(), iter(EXTRA_STYLES * 8)
+    for m in dict.fromkeys(methods):
+        k = _fixed_style(m)
+        if k == 'Real' and k in taken: k = None     # a second 'Real ...' row must not share the first one's colour
+        out[m] = METHOD_STYLES[k] if k else next(extra); taken.add(k)
     return out
 
-def _mean_sd(a) -> tuple[np.ndarray, np.ndarray]:
-    a = np.asarray(a, dtype=float)
-    return a.mean(0), (a.std(0, ddof=1) if a.shape[0] > 1 else np.zeros(a.shape[1:]))
+def method_colors(methods) -> dict:
+    "`{method: colour}`: the colours of `method_styles`."
+    return {m: c for m, (c, _) in method_styles(methods).items()}
 
-def plot_pass_at_k(tables: dict[str, list[dict]], path=None, percent: bool = True, title: str | None = None):
-    "pass@k against k (log₂ axis), one line per method, mean ± SD over seeds; input `{method: [pass@k dict per seed]}`."
-    fig, ax = _new_fig()
-    ks_all = set()
-    for (method, per_seed), c in zip(tables.items(), method_colors(tables).values()):
+# %% ../nbs/33_plots.ipynb #063dea61
+def bootstrap_ci(a, level: float = 0.95, n_boot: int = 2000, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    "Percentile bootstrap interval of the mean over axis 0 (seeds) of `a`, for each column; NaNs are left out, fewer than 2 values give NaN."
+    a = np.asarray(a, dtype=float); a2 = a.reshape(a.shape[0], -1)
+    rng = np.random.default_rng(seed); lo, hi = np.full(a2.shape[1], np.nan), np.full(a2.shape[1], np.nan)
+    for j in range(a2.shape[1]):
+        x = a2[:, j][np.isfinite(a2[:, j])]
+        if len(x) < 2: continue
+        means = x[rng.integers(0, len(x), (n_boot, len(x)))].mean(1)
+        lo[j], hi[j] = np.quantile(means, [(1 - level) / 2, (1 + level) / 2])
+    return lo.reshape(a.shape[1:]), hi.reshape(a.shape[1:])
+
+def _dodge(i: int, n: int, width: float) -> float:
+    "Offset of the i-th of n series: evenly spread over `width`, centred on 0."
+    return 0.0 if n < 2 else (i - (n - 1) / 2) * width / (n - 1)
+
+def _percent_ylim(ax, top: float = 100.0):
+    "Keep a percent axis within [0, 100] (and a 3 % margin, so that dots at 0 and 100 are whole)."
+    lo, hi = ax.get_ylim(); pad = 0.03 * top
+    ax.set_ylim(max(lo, -pad), min(hi, top + pad))
+
+def _ms(marker: str, size: float) -> float: return size * 1.4 if marker == '*' else size    # a star looks smaller than a dot
+
+# %% ../nbs/33_plots.ipynb #44d06b71
+def plot_pass_at_k(tables: dict[str, list[dict]], path=None, percent: bool = True, title: str | None = None,
+                   styles: dict | None = None):
+    "pass@k against k (log₂ axis): a dot per seed, the mean with its 95 % bootstrap interval; input `{method: [pass@k dict per seed]}`."
+    fig, ax = _new_fig((7.5, 4))
+    styles = styles or method_styles(tables); scale = 100 if percent else 1
+    ks_all, n = set(), len(tables)
+    for i, (method, per_seed) in enumerate(tables.items()):
+        c, mk = styles[method]
         ks = sorted(set.intersection(*[set(int(k) for k in t) for t in per_seed]))
-        vals = [[{int(k): v for k, v in t.items()}[k] * (100 if percent else 1) for k in ks] for t in per_seed]
-        m, sd = _mean_sd(vals)
-        ax.errorbar(ks, m, yerr=sd if len(per_seed) > 1 else None, marker='o', capsize=3, label=f"{method} (n={len(per_seed)})", color=c)
+        vals = np.array([[{int(k): v for k, v in t.items()}[k] * scale for k in ks] for t in per_seed])
+        x = np.array(ks, float) * 2 ** _dodge(i, n, min(0.6, 0.08 * n))       # dodged in octaves: the same look at every k
+        m = vals.mean(0); lo, hi = bootstrap_ci(vals)
+        if len(per_seed) > 1:
+            ax.scatter(np.broadcast_to(x, vals.shape).ravel(), vals.ravel(), s=_ms(mk, 14), color=c, marker=mk, alpha=.45, linewidths=0, zorder=2)
+        ax.errorbar(x, m, yerr=None if len(per_seed) < 2 else np.vstack([m - lo, hi - m]), color=c, marker=mk, ms=_ms(mk, 6), lw=1.2,
+                    mec='white', mew=.6, capsize=2, elinewidth=1, label=f"{method} (n={len(per_seed)})", zorder=3)
         ks_all |= set(ks)
-    ax.set_xscale('log', base=2); ax.set_xticks(sorted(ks_all), [str(k) for k in sorted(ks_all)])
-    ax.set_xlabel('k'); ax.set_ylabel('pass@k' + (' (%)' if percent else '')); ax.legend()
+    ax.set_xscale('log', base=2); ax.set_xticks(sorted(ks_all), [str(k) for k in sorted(ks_all)]); ax.minorticks_off()
+    ax.set_xlabel('k'); ax.set_ylabel('pass@k' + (' (%)' if percent else ''))
+    if percent: _percent_ylim(ax)
+    _legend_outside(ax)
     if title: ax.set_title(title)
     if path is not None: save_figure(fig, path)
     return fig
 
+# %% ../nbs/33_plots.ipynb #e9f567d5
 def _series(log, metric: str) -> pd.Series:
     "One seed's trajectory as a Series indexed by step (list of dicts, DataFrame, or a plain sequence)."
     if isinstance(log, pd.Series): return log.astype(float)
@@ -78,51 +128,75 @@ def _series(log, metric: str) -> pd.Series:
     return pd.Series(df[metric].to_numpy(float), index=df['step'] if 'step' in df else np.arange(len(df)))
 
 def plot_student_trajectories(runs: dict[str, list], metric: str = 'reward', path=None, smooth: int = 1,
-                              ylabel: str | None = None, title: str | None = None):
-    "A per-step metric per method: mean line and ±SD band over seeds; `runs` is `{method: [per-seed log]}`."
-    fig, ax = _new_fig()
-    for (method, logs), c in zip(runs.items(), method_colors(runs).values()):
+                              ylabel: str | None = None, title: str | None = None, percent: bool = False,
+                              points: bool | None = None, styles: dict | None = None):
+    "A per-step metric per method, the mean over seeds with a 95 % bootstrap interval (`points`: dots per seed; default: at most 12 steps)."
+    fig, ax = _new_fig((7.5, 4))
+    styles = styles or method_styles(runs); n = len(runs); all_steps = set()
+    for i, (method, logs) in enumerate(runs.items()):
+        c, mk = styles[method]
         df = pd.concat([_series(l, metric) for l in logs], axis=1).sort_index()
         if smooth > 1: df = df.rolling(smooth, center=True, min_periods=1).mean()
-        m = df.mean(axis=1); sd = df.std(axis=1, ddof=1).fillna(0) if df.shape[1] > 1 else m * 0
-        ax.plot(df.index, m, label=f"{method} (n={df.shape[1]})", color=c)
-        ax.fill_between(df.index, m - sd, m + sd, alpha=0.2, color=c, linewidth=0)
-    ax.set_xlabel('training step'); ax.set_ylabel(ylabel or metric); ax.legend()
+        steps, v = df.index.to_numpy(float), df.to_numpy(float)
+        m = np.nanmean(v, axis=1); lo, hi = bootstrap_ci(v.T)
+        if percent: lo, hi = np.clip(lo, 0, 100), np.clip(hi, 0, 100)
+        label = f"{method} (n={df.shape[1]})"; all_steps |= set(steps)
+        if points if points is not None else len(steps) <= 12:      # as pass@k: dodged dots per seed, the mean and its interval
+            x = steps + (np.median(np.diff(steps)) if len(steps) > 1 else 1.) * _dodge(i, n, min(0.35, 0.05 * n))
+            ax.scatter(np.repeat(x, v.shape[1]), v.ravel(), s=_ms(mk, 14), color=c, marker=mk, alpha=.45, linewidths=0, zorder=2)
+            ax.errorbar(x, m, yerr=np.vstack([m - lo, hi - m]) if v.shape[1] > 1 else None, color=c, marker=mk, ms=_ms(mk, 6),
+                        lw=1.2, mec='white', mew=.6, capsize=2, elinewidth=1, label=label, zorder=3)
+        else:                                                        # a band, markers staggered between the methods
+            every = max(1, min(n, len(steps)))
+            ax.plot(steps, m, color=c, marker=mk, ms=_ms(mk, 5), mec='white', mew=.5, lw=1.4, markevery=(i % every, every),
+                    label=label, zorder=3)
+            ok = np.isfinite(lo)
+            ax.fill_between(steps[ok], lo[ok], hi[ok], alpha=.12, color=c, linewidth=0)
+    if len(all_steps) <= 12: ax.set_xticks(sorted(all_steps), [f'{s:g}' for s in sorted(all_steps)])
+    ax.set_xlabel('training step'); ax.set_ylabel(ylabel or metric)
+    if percent: _percent_ylim(ax)
+    _legend_outside(ax)
     if title: ax.set_title(title)
     if path is not None: save_figure(fig, path)
     return fig
 
+# %% ../nbs/33_plots.ipynb #2a46827f
 def plot_teacher_dynamics(df: pd.DataFrame, path=None, diversity: str | None = 'vendi', title: str | None = None):
     "Teacher reward per outer step (band: min–max over datasets), promotions as dashed lines, diversity on a twin axis."
-    fig, ax = _new_fig((7, 4))
+    fig, ax = _new_fig((7.5, 3.6))
     c = _palette(3)
-    ax.plot(df.step, df.reward, color=c[0], label='teacher reward')
+    ax.plot(df.step, df.reward, color=c[0], marker='o', ms=3, label='teacher reward')
     if {'reward_min', 'reward_max'} <= set(df) and df.reward_min.notna().any():
-        ax.fill_between(df.step, df.reward_min, df.reward_max, color=c[0], alpha=0.15, linewidth=0)
+        ax.fill_between(df.step, df.reward_min, df.reward_max, color=c[0], alpha=0.15, linewidth=0, label='min–max over datasets')
     for i, s in enumerate(df.step[df.promoted.astype(bool)]):
         ax.axvline(s, color=c[2], ls='--', lw=1, label='promotion' if i == 0 else None)
-    ax.set_xlabel('outer step'); ax.set_ylabel('reward')
-    handles, labels = ax.get_legend_handles_labels()
+    ax.set_xlabel('outer step'); ax.set_ylabel('teacher reward'); ax.xaxis.get_major_locator().set_params(integer=True)
+    handles, labels = ax.get_legend_handles_labels(); x = 1.02
     if diversity and diversity in df and df[diversity].notna().any():
+        name = {'vendi': 'Vendi score', 'cos_dist': 'mean cosine distance'}.get(diversity, diversity)
         ax2 = ax.twinx(); ok = df[diversity].notna()
-        ax2.plot(df.step[ok], df[diversity][ok], color=c[1], marker='.', label={'vendi': 'Vendi score', 'cos_dist': 'mean cosine distance'}.get(diversity, diversity))
-        ax2.set_ylabel(diversity); ax2.grid(False)
-        h2, l2 = ax2.get_legend_handles_labels(); handles += h2; labels += l2
-    ax.legend(handles, labels, loc='upper left')
+        ax2.plot(df.step[ok], df[diversity][ok], color=c[1], marker='.', label=f'{name} (right axis)')
+        ax2.set_ylabel(name, color=c[1]); ax2.grid(False)
+        h2, l2 = ax2.get_legend_handles_labels(); handles += h2; labels += l2; x = 1.14    # past the right axis' labels
+    _legend_outside(ax, handles, labels, x=x)
     if title: ax.set_title(title)
     if path is not None: save_figure(fig, path)
     return fig
 
+# %% ../nbs/33_plots.ipynb #8410e760
 def _mean_sd_of(v, metric: str):
     if isinstance(v, dict): return v[metric], v.get(f'{metric}_sd', 0.0)
     if isinstance(v, tuple) and len(v) == 2: return v
     a = np.asarray(v, dtype=float); return a.mean(), (a.std(ddof=1) if a.size > 1 else 0.0)
 
-def plot_diversity(results: dict, metric: str = 'vendi', path=None, title: str | None = None):
-    "Diversity per method as bars with ±SD; values are `bootstrap_diversity` dicts, (mean, sd) pairs, or lists of values."
+def plot_diversity(results: dict, metric: str = 'vendi', path=None, title: str | None = None, styles: dict | None = None):
+    "Diversity per method as bars with ±SD; values are `bootstrap_diversity` dicts, (mean, sd) pairs, or lists of values (drawn as dots)."
     fig, ax = _new_fig((max(4, 1.2 * len(results) + 2), 4))
+    styles = styles or method_styles(results)
     ms = [_mean_sd_of(v, metric) for v in results.values()]
-    ax.bar(list(results), [m for m, _ in ms], yerr=[s for _, s in ms], capsize=4, color=list(method_colors(results).values()))
+    ax.bar(list(results), [m for m, _ in ms], yerr=[s for _, s in ms], capsize=4, color=[styles[m][0] for m in results])
+    for i, v in enumerate(results.values()):
+        if isinstance(v, (list, np.ndarray)): ax.scatter(np.full(len(v), i), v, s=12, color='k', alpha=.6, zorder=3)
     ax.set_ylabel({'vendi': 'Vendi score', 'cos_dist': 'mean cosine distance'}.get(metric, metric))
     ax.tick_params(axis='x', rotation=20 if len(results) > 4 else 0)
     if title: ax.set_title(title)
