@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from .experiment import run_notebook
-from .plots import plot_diversity, plot_pass_at_k, plot_student_trajectories, plot_teacher_dynamics, plot_teacher_kinds
+from .plots import (method_styles, plot_diversity, plot_pass_at_k, plot_student_trajectories, plot_teacher_dynamics,
+                        plot_teacher_kinds)
 from .utils import atomic_write_text
 
 # %% auto #0
@@ -186,32 +187,36 @@ def quality_table(qual: dict) -> pd.DataFrame:
 def report_figures(data: dict, fig_dir) -> dict[str, Path]:
     "Draw and save every figure of the report; returns `{name: png path}`."
     fig_dir = Path(fig_dir); figs = {}
-    res = data['results']
+    res, div = data['results'], data['diversity'].get('methods', {})
+    per = res.per_seed() if res.records else {}
+    styles = method_styles(order_methods(list(per) + list(div)))      # one style per method, in every figure
     if res.records:
-        per = res.per_seed(); per = {m: per[m] for m in order_methods(per)}
-        plot_pass_at_k(per, fig_dir/'pass_at_k', title='Test pass@k (mean ± SD over seeds)'); figs['pass_at_k'] = fig_dir/'pass_at_k.png'
+        per = {m: per[m] for m in order_methods(per)}
+        plot_pass_at_k(per, fig_dir/'pass_at_k', title='Test pass@k over seeds (dots: seeds; bars: 95 % bootstrap CI)', styles=styles)
+        figs['pass_at_k'] = fig_dir/'pass_at_k.png'
         trained = [r for r in res.records if r['train']]
         runs = {}
         for r in trained: runs.setdefault(r['method'], []).append(r['train'])
         if runs:
             runs = {m: runs[m] for m in order_methods(runs)}
             plot_student_trajectories(runs, 'reward', fig_dir/'student_reward', ylabel='training reward (120/20/10/0)',
-                                      title='Fresh students: training reward'); figs['student_reward'] = fig_dir/'student_reward.png'
+                                      title='Fresh students: training reward', styles=styles); figs['student_reward'] = fig_dir/'student_reward.png'
             kmax = max(int(k) for r in trained for k in r['evals'][0]['pass_at_k'])
             tr = {m: [[dict(step=e['step'], value=100 * {int(k): v for k, v in e['pass_at_k'].items()}[kmax]) for e in r['evals']]
                       for r in trained if r['method'] == m] for m in runs}
             plot_student_trajectories(tr, 'value', fig_dir/'student_test', ylabel=f'test pass@{kmax} (%)',
-                                      title=f'Fresh students: test pass@{kmax} during training'); figs['student_test'] = fig_dir/'student_test.png'
+                                      title=f'Fresh students: test pass@{kmax} during training', percent=True, styles=styles)
+            figs['student_test'] = fig_dir/'student_test.png'
     for name, df in data['dynamics'].items():
         if len(df):
             plot_teacher_dynamics(df, fig_dir/f'teacher_{name}', title=f'Teacher reward and promotions: {name}')
             figs[f'teacher_{name}'] = fig_dir/f'teacher_{name}.png'
     if plot_teacher_kinds(data['dynamics'], path=fig_dir/'teacher_kinds', title='What the teachers write, per outer step') is not None:
         figs['teacher_kinds'] = fig_dir/'teacher_kinds.png'
-    div = data['diversity'].get('methods', {})
     if div:
         plot_diversity({m: (div[m]['vendi'], div[m]['vendi_sd'] if np.isfinite(div[m]['vendi_sd']) else div[m]['bootstrap_sd'])
-                        for m in order_methods(div)}, path=fig_dir/'diversity', title='Diversity of the question sets (Vendi)')
+                        for m in order_methods(div)}, path=fig_dir/'diversity', title='Diversity of the question sets (Vendi)',
+                        styles=styles)
         figs['diversity'] = fig_dir/'diversity.png'
     return figs
 
