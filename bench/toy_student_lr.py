@@ -22,28 +22,29 @@ from pathlib import Path
 os.environ.setdefault('OMP_NUM_THREADS', '1'); os.environ.setdefault('HF_HUB_OFFLINE', '1')
 
 
+def _sum(r: random.Random, terms) -> str: return '+'.join(str(r.randint(1, 9)) for _ in range(r.choice(terms)))
+
+
+def _problems(questions, tag: str):
+    from soar.data import Problem
+    from soar.toy import toy_answer
+    return [Problem(id=f'{tag}-{i}', source='bench', problem=q, answer=toy_answer(q)) for i, q in enumerate(questions)]
+
+
 def mixed(s: int, seed: int, n: int = 16):
     "`s` stepping stones then distractors: 7-8-term sums or products (60:40), as the untrained teacher writes them."
-    from soar.data import Problem
-    from soar.toy import toy_answer, toy_product
-    r, out = random.Random(seed), []
-    for i in range(n):
-        if i < s: q = '+'.join(str(r.randint(1, 9)) for _ in range(r.choice([4, 5, 6])))
-        elif r.random() < 0.6: q = '+'.join(str(r.randint(1, 9)) for _ in range(r.choice([7, 8])))
-        else: q = toy_product(r)[0]
-        out.append(Problem(id=f'mix{s}-{seed}-{i}', source='bench', problem=q, answer=toy_answer(q)))
-    return out
+    from soar.toy import toy_product
+    r = random.Random(seed)
+    qs = [_sum(r, [4, 5, 6]) if i < s else _sum(r, [7, 8]) if r.random() < 0.6 else toy_product(r)[0] for i in range(n)]
+    return _problems(qs, f'mix{s}-{seed}')
 
 
 def pure(kind: str, seed: int, n: int = 16):
-    from soar.data import Problem
-    from soar.toy import toy_answer, toy_product
-    r, out = random.Random(seed), []
-    for i in range(n):
-        q = (toy_product(r)[0] if kind == 'product' else
-             '+'.join(str(r.randint(1, 9)) for _ in range(r.choice([4, 5, 6] if kind == 'stone' else [7, 8]))))
-        out.append(Problem(id=f'{kind}-{seed}-{i}', source='bench', problem=q, answer=toy_answer(q)))
-    return out
+    "`n` questions of one kind: stones (4-6-term sums), long (7-8-term sums) or products."
+    from soar.toy import toy_product
+    r = random.Random(seed)
+    qs = [toy_product(r)[0] if kind == 'product' else _sum(r, [4, 5, 6] if kind == 'stone' else [7, 8]) for _ in range(n)]
+    return _problems(qs, f'{kind}-{seed}')
 
 
 def main():
@@ -77,17 +78,19 @@ def main():
     t0 = time.perf_counter()
     pol.restore(base); train(pure('stone', 0), 10, 2e-4, 16, 0)
     habit = pol.snapshot(); res['habit_accuracy'] = acc(); print('habit student add7 greedy', res['habit_accuracy'], flush=True)
+    starts = (('base', base, [(f'stones={s}', s) for s in map(int, a.stones.split(','))], a.steps),
+              ('habit', habit, [(k, k) for k in ('stone', 'long', 'product')], a.steps_after))
+    before = {'base': 0.0, 'habit': res['habit_accuracy']}
+    pol.restore(base); before['base'] = acc()
     for setting in a.settings.split(','):
         lr, batch = float(setting.split(':')[0]), int(setting.split(':')[1])
-        for start, state, sets, steps in (('base', base, [(f'stones={s}', s) for s in map(int, a.stones.split(','))], a.steps),
-                                          ('habit', habit, [(k, k) for k in ('stone', 'long', 'product')], a.steps_after)):
-            pol.restore(state); before = acc()
+        for start, state, sets, steps in starts:
             for name, spec in sets:
                 for seed in seeds:
                     pol.restore(state)
                     qs = mixed(spec, seed) if start == 'base' else pure(spec, seed)
                     logs = train(qs, steps, lr, batch, seed)
-                    row = dict(lr=lr, batch=batch, start=start, data=name, seed=seed, accuracy_before=before,
+                    row = dict(lr=lr, batch=batch, start=start, data=name, seed=seed, accuracy_before=before[start],
                                accuracy_after=acc(), train_accuracy=[round(r['accuracy'], 3) for r in logs])
                     res['runs'].append(row); print(json.dumps(row), flush=True)
     pol.restore(base)
