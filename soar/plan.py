@@ -13,17 +13,18 @@ from .evaluation import EvalConfig, EVAL_LEGACY_KEYS, PAPER_TASK_CONFIG
 from .utils import atomic_write_json
 
 # %% auto #0
-__all__ = ['METHOD_KEYS', 'DEFAULT_METHODS', 'STAGES', 'OOD_METHODS', 'REPRODUCE_PRESETS', 'PAPER_TEACHER_STEP', 'PAPER_VALUES',
-           'ReproducePlan', 'make_plan', 'read_teacher_step', 'save_teacher_step', 'soar_overrides', 'soar_config',
-           'validate_plan', 'base_eval_kwargs', 'eval_setup', 'plan_path', 'load_plan', 'init_reproduce', 'stage_done',
-           'mark_done', 'run_dir', 'student_seeds', 'intrinsic_teacher_seeds', 'paper_value', 'paper_values_check',
-           'paper_values_markdown']
+__all__ = ['METHOD_KEYS', 'DEFAULT_METHODS', 'STAGES', 'OOD_METHODS', 'TEACHER_LEVEL', 'REPRODUCE_PRESETS', 'PAPER_TEACHER_STEP',
+           'PAPER_VALUES', 'ReproducePlan', 'make_plan', 'read_teacher_step', 'save_teacher_step', 'soar_overrides',
+           'soar_config', 'validate_plan', 'base_eval_kwargs', 'eval_setup', 'plan_path', 'load_plan', 'init_reproduce',
+           'stage_done', 'mark_done', 'run_dir', 'student_seeds', 'intrinsic_teacher_seeds', 'paper_value',
+           'paper_values_check', 'paper_values_markdown']
 
 # %% ../nbs/35_plan.ipynb #162e5f5e
 METHOD_KEYS = ('base', 'hard', 'hard4', 'pq', 'ps', 'grounded', 'base_t', 'intrinsic', 'reference', 'ood', 'pq_wrong')
 DEFAULT_METHODS = METHOD_KEYS[:-1]   # 'pq_wrong' (PQ with wrong answers: not a row of the paper) only where a preset asks for it
 STAGES = ('filter', 'soar', 'eval', 'analysis', 'report')
 OOD_METHODS = ('base', 'hard', 'pq', 'ps', 'grounded', 'intrinsic', 'reference')   # Table 6's rows this chain can fill
+TEACHER_LEVEL = ('pq', 'ps', 'grounded', 'base_t', 'intrinsic')   # rows whose students per seed `students_per` can set
 
 @dataclass
 class ReproducePlan:
@@ -35,7 +36,7 @@ class ReproducePlan:
     eval: dict = field(default_factory=dict)        # EvalConfig overrides of every fresh student
     methods: tuple[str, ...] = DEFAULT_METHODS                # which rows to run (see above)
     students_per_teacher: int = 1                   # student seeds per teacher-level source (PQ set, teacher, PS)
-    students_per: dict = field(default_factory=dict)   # {method key: students per source} for pq, ps, grounded, intrinsic
+    students_per: dict = field(default_factory=dict)   # {method key: students per source} for pq, ps, grounded, base_t, intrinsic
                                                     # (PS: inference seeds per promoted student; also in the OOD table); others: students_per_teacher
     intrinsic_seeds: typing.Optional[int] = None    # Intrinsic-T teachers: the first k of `seeds` (None, or k >= len(seeds): all)
     pq_min_promotions: int = 1                      # PQ / PS only from SOAR runs with at least this many promotions
@@ -62,8 +63,8 @@ class ReproducePlan:
         if bad: raise ConfigError(f"methods: unknown method {bad[0]!r}; choose from {list(METHOD_KEYS)}")
         if self.students_per_teacher < 1: raise ConfigError("students_per_teacher: must be >= 1")
         self.students_per = {str(k): int(v) for k, v in (self.students_per or {}).items()}
-        bad = [k for k in self.students_per if k not in ('pq', 'ps', 'grounded', 'intrinsic')]
-        if bad: raise ConfigError(f"students_per: {bad[0]!r} is not a teacher-level method (pq, ps, grounded, intrinsic)")
+        bad = [k for k in self.students_per if k not in TEACHER_LEVEL]
+        if bad: raise ConfigError(f"students_per: {bad[0]!r} is not a teacher-level method ({', '.join(TEACHER_LEVEL)})")
         if any(v < 1 for v in self.students_per.values()): raise ConfigError("students_per: each count must be >= 1")
         if self.intrinsic_seeds is not None and self.intrinsic_seeds < 1: raise ConfigError("intrinsic_seeds: must be >= 1 (or None: all seeds)")
         self.ood_methods = tuple(self.ood_methods)

@@ -15,8 +15,9 @@ from .utils import atomic_write_text
 
 # %% auto #0
 __all__ = ['PAPER_PASS_AT_K', 'PAPER_OLYMPIAD_PASS32', 'PAPER_VENDI', 'METHOD_ORDER', 'order_methods', 'reference_note',
-           'method_stats', 'results_table', 'detailed_table', 'paired_difference', 'verdict', 'per_seed_table',
-           'diversity_table', 'quality_table', 'report_figures', 'export_html', 'report_stage', 'publish_report']
+           'method_stats', 'results_table', 'detailed_table', 'teacher_seed', 'seed_means', 'paired_difference',
+           'verdict', 'per_seed_table', 'diversity_table', 'quality_table', 'report_figures', 'export_html',
+           'report_stage', 'publish_report']
 
 # %% ../nbs/34_report.ipynb #8a800f6a
 PAPER_PASS_AT_K = {   # the paper's headline results (pass@1/4/8/16/32, %, fail@128 test sets); None: not reported
@@ -101,13 +102,22 @@ def detailed_table(res, decimals: int = 1) -> pd.DataFrame:
         rows[m] = {**{f'pass@{k}': _fmt(s['mean'][k], s['sd'][k], decimals) for k in s['mean']}, 'seeds': s['n']}
     return pd.DataFrame.from_dict(rows, orient='index')
 
-def paired_difference(res, a: str, b: str, k: int) -> dict | None:
-    "pass@k of `a` minus `b` (points of %): difference of means, and the mean ± SD of per-seed differences (paired by student seed)."
-    by = {}
+def teacher_seed(seed) -> int:
+    "The seed a student seed belongs to: `soar.plan.student_seeds` gives seed s the students s, s + 1000, s + 2000, ..."
+    return int(seed) % 1000
+
+def seed_means(res, methods, k: int) -> dict[str, dict[int, float]]:
+    "`{method: {seed: pass@k (%)}}`, each seed's value the mean over its students (one number per teacher seed)."
+    acc = {}
     for r in res.records:
-        if r['method'] in (a, b):
+        if r['method'] in methods:
             pk = {int(kk): v for kk, v in r['checkpoint']['pass_at_k'].items()}
-            if k in pk: by.setdefault(r['method'], {})[int(r['seed'])] = pk[k] * 100
+            if k in pk: acc.setdefault(r['method'], {}).setdefault(teacher_seed(r['seed']), []).append(pk[k] * 100)
+    return {m: {s: float(np.mean(v)) for s, v in d.items()} for m, d in acc.items()}
+
+def paired_difference(res, a: str, b: str, k: int) -> dict | None:
+    "pass@k of `a` minus `b` (points of %): difference of means, and the mean ± SD of per-seed differences, paired by seed (each seed's students averaged first: `seed_means`)."
+    by = seed_means(res, (a, b), k)
     if a not in by or b not in by: return None
     ma, mb = np.array(list(by[a].values())), np.array(list(by[b].values()))
     common = sorted(set(by[a]) & set(by[b]))
@@ -151,11 +161,8 @@ def verdict(res, a: str = 'SOAR-PQ', b: str = 'Hard-Only', ks=(1, 32), skipped: 
     return f"{w} at pass@{d['k']}{why}. " + '; '.join(parts) + '.'
 
 def per_seed_table(res, k: int = 32) -> pd.DataFrame:
-    "pass@k (%) of every method (rows, in table order) at every seed (columns), as recorded: the spread behind the means."
-    rows = {}
-    for r in res.records:
-        pk = {int(kk): v for kk, v in r['checkpoint']['pass_at_k'].items()}
-        if k in pk: rows.setdefault(r['method'], {})[int(r['seed'])] = round(pk[k] * 100, 1)
+    "pass@k (%) of every method (rows, in table order) at every seed (columns; a seed's students averaged, `seed_means`): the spread behind the means and the pairs of `paired_difference`."
+    rows = {m: {s: round(v, 1) for s, v in d.items()} for m, d in seed_means(res, {r['method'] for r in res.records}, k).items()}
     df = pd.DataFrame.from_dict(rows, orient='index')
     return df.reindex(index=order_methods(df.index), columns=sorted(df.columns)).rename_axis(f'pass@{k} (%)')
 

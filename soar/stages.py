@@ -196,7 +196,7 @@ def evaluation_jobs(out, ood: bool = False):
         per_teacher('pq_wrong', 'grounded', lambda d, s: pq_wrong_method([q]) if (q := _pq_set(d, s)) else None, True)
     if 'grounded' in rows and 'grounded' in ms:
         per_teacher('grounded', 'grounded', lambda d, s: teacher_method('Grounded-T' + sfx, [tdir(d)]))
-    if 'base_t' in rows and not ood: jobs.append((teacher_method('Base-T', [model]), all_seeds))
+    if 'base_t' in rows and not ood: jobs.append((teacher_method('Base-T', [model]), student_seeds(plan, method='base_t')))
     if 'reference' in rows and 'reference' in ms:
         hcfg, _, htrain, htest, hpool = load_world(out) if ood else (cfg, model, train, test, pool)
         name, ref = reference_pool(plan, hcfg, hpool, htrain, htest)
