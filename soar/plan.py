@@ -16,8 +16,8 @@ from .utils import atomic_write_json
 __all__ = ['METHOD_KEYS', 'DEFAULT_METHODS', 'STAGES', 'OOD_METHODS', 'TEACHER_LEVEL', 'REPRODUCE_PRESETS', 'PAPER_TEACHER_STEP',
            'PAPER_VALUES', 'ReproducePlan', 'make_plan', 'read_teacher_step', 'save_teacher_step', 'soar_overrides',
            'soar_config', 'validate_plan', 'base_eval_kwargs', 'eval_setup', 'plan_path', 'load_plan', 'init_reproduce',
-           'stage_done', 'mark_done', 'run_dir', 'student_seeds', 'intrinsic_teacher_seeds', 'paper_value',
-           'paper_values_check', 'paper_values_markdown']
+           'stage_done', 'mark_done', 'run_dir', 'student_seeds', 'intrinsic_teacher_seeds', 'method_students',
+           'paper_value', 'paper_values_check', 'paper_values_markdown']
 
 # %% ../nbs/35_plan.ipynb #162e5f5e
 METHOD_KEYS = ('base', 'hard', 'hard4', 'pq', 'ps', 'grounded', 'base_t', 'intrinsic', 'reference', 'ood', 'pq_wrong')
@@ -92,7 +92,8 @@ REPRODUCE_PRESETS: dict[str, dict] = {
     'toy': dict(soar=dict(), intrinsic=dict(),                  # grounded and learnability runs: the preset's 8 outer steps
                 eval=dict(steps=16, eval_every=8, smooth_window=5, avg_window=8, warmup_steps=0),   # students: the inner loop's
                 reference_k=128, ood='add8', diversity_size=128, diversity_repeats=100,
-                methods=METHOD_KEYS),                                   # + PQ with wrong answers (the toy oracle knows them)
+                methods=METHOD_KEYS,                                    # + PQ with wrong answers (the toy oracle knows them)
+                students_per=dict(grounded=3, base_t=3, intrinsic=3)),  # the teacher comparison: 3 students per seed
     'smollm2-cpu': dict(soar=dict(), intrinsic=dict(intrinsic_samples=4),
                         eval=dict(steps=4, eval_every=2, n_samples=4, ks=(1, 2, 4), n_teacher_questions=8,
                                   smooth_window=3, avg_window=2, warmup_steps=0),
@@ -231,6 +232,10 @@ def student_seeds(plan: ReproducePlan, teacher_seed: int | None = None, method: 
 def intrinsic_teacher_seeds(plan: ReproducePlan) -> tuple[int, ...]:
     "The seeds of the Intrinsic-T runs: the first `intrinsic_seeds` of `seeds` (all of them when None)."
     return plan.seeds[:plan.intrinsic_seeds or len(plan.seeds)]
+
+def method_students(plan: ReproducePlan, method: str) -> int:
+    "How many fresh students the row `method` (a key of `METHOD_KEYS`) trains at most: its students per seed over its seeds (PQ and PS: fewer where a run did not promote)."
+    return sum(len(student_seeds(plan, s, method)) for s in (intrinsic_teacher_seeds(plan) if method == 'intrinsic' else plan.seeds))
 
 # %% ../nbs/35_plan.ipynb #84dd4bba
 PAPER_VALUES: tuple[tuple[str, str, object, str], ...] = (    # (where, key, the paper's value, citation)

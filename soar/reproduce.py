@@ -11,7 +11,7 @@ from .experiment import run_notebook
 from .report import report_stage
 from .utils import atomic_write_json
 from .plan import (METHOD_KEYS, REPRODUCE_PRESETS, ReproducePlan, STAGES, _PLAN_KNOBS, eval_setup, init_reproduce,
-                       load_plan, make_plan, mark_done, soar_config, stage_done, student_seeds)
+                       load_plan, make_plan, mark_done, method_students, soar_config, stage_done, student_seeds)
 from .stages import analysis_stage, default_jobs, eval_stage, filter_stage, needed_runs, ood_config, soar_stage
 
 # %% auto #0
@@ -71,13 +71,15 @@ def chain_work(plan: ReproducePlan, d_train: int, d_test: int, pool: int | None 
                                 teacher=n_g * cfg.outer_steps * cfg.g * cfg.n),
              soar_intrinsic=dict(runs=n_i, samples=n_i * icfg.outer_steps * icfg.g * icfg.n * icfg.intrinsic_samples,
                                  teacher=n_i * icfg.outer_steps * icfg.g * icfg.n))
-    ms, ss = set(plan.methods), len(student_seeds(plan))
-    trained = sum(m in ms for m in ('hard', 'pq', 'grounded', 'base_t', 'intrinsic', 'reference'))
+    ns = {m: method_students(plan, m) for m in plan.methods}   # fresh students of each row (students_per, intrinsic seeds)
+    trained = sum(ns.get(m, 0) for m in ('hard', 'pq', 'pq_wrong', 'grounded', 'base_t', 'intrinsic', 'reference'))
+    h4, untrained = ns.get('hard4', 0), ns.get('base', 0) + ns.get('ps', 0)
     n_eval = len(eval_schedule(ec))
-    w['eval'] = dict(runs=ss * (trained + ('hard4' in ms) + ('base' in ms) + ('ps' in ms)),
-                     rollouts=ss * train_steps(ec) * ec.student.batch_size * ec.student.group_size * (trained + 4 * ('hard4' in ms)),
-                     samples=ss * d_test * ec.n_samples * (n_eval * (trained + ('hard4' in ms)) + ('base' in ms) + ('ps' in ms)),
-                     teacher=ss * ec.n_teacher_questions * sum(m in ms for m in ('grounded', 'base_t', 'intrinsic')))
+    w['eval'] = dict(runs=trained + h4 + untrained,
+                     rollouts=train_steps(ec) * ec.student.batch_size * ec.student.group_size * (trained + 4 * h4),
+                     samples=d_test * ec.n_samples * (n_eval * (trained + h4) + untrained),
+                     teacher=ec.n_teacher_questions * sum(ns.get(m, 0) for m in ('grounded', 'base_t', 'intrinsic')))
+    ss = len(student_seeds(plan))
     if (ocfg := ood_config(plan)) is not None:       # OOD: filter a second pool; Hard-Only and PQ (OOD) on its splits
         oec, otask = eval_setup(plan, ocfg, ocfg.dataset); oec = EvalConfig(**{**oec.to_dict(), **otask})
         w['filter']['samples'] += (pool or ocfg.max_pool or 0) * ocfg.fail_k
