@@ -218,7 +218,7 @@ PRESETS: dict[str, dict] = {
                         student=dict(batch_size=2, group_size=4, max_new_tokens=128, micro_batch_size=8)),
     'toy': dict(model='toy', prompts='toy', verifier='integer', dataset='toy', toy_family='add7', max_pool=64,
                 fail_k=128, fail_max_new_tokens=96, outer_steps=8, g=4, n=16, r=1, qr_size=24, teacher_lr=1e-4,
-                teacher_warmup=0, teacher_schedule='constant', teacher_min_gain=0.0, teacher_micro_batch=64, teacher_beta=0.05,
+                teacher_warmup=0, teacher_schedule='constant', teacher_min_gain=0.0, teacher_micro_batch=64,
                 teacher_max_new_tokens=144, inner_steps=8,
                 inner_steps_after_promotion=10, tau=0.01,
                 student=dict(batch_size=16, group_size=4, lr=2e-4, max_new_tokens=96, micro_batch_size=64)),

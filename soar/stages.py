@@ -73,11 +73,14 @@ def _env() -> dict:
     "Environment of worker subprocesses: one BLAS/OpenMP thread each unless the caller chose otherwise."
     return {**os.environ, 'OMP_NUM_THREADS': os.environ.get('OMP_NUM_THREADS', '1'), 'TOKENIZERS_PARALLELISM': 'false'}
 
-def run_parallel(cmds: list[tuple[list[str], Path]], jobs: int, progress: bool = False, poll: float = 0.5) -> None:
-    "Run `(argv, log file)` commands, at most `jobs` at a time; after all ended, raise if any failed (naming its log)."
+def run_parallel(cmds: list[tuple[list[str], Path]], jobs: int, progress: bool = False, poll: float = 0.5,
+                 units: tuple | None = None) -> None:
+    "Run `(argv, log file)` commands, at most `jobs` at a time; after all ended, raise if any failed (naming its log). The progress line counts commands, or `units = (total, count, name)`: `count()` of the `total` units of work done so far (e.g. result files written)."
     queue, running, failed = list(cmds), [], []
-    bar = Progress(len(cmds), 'jobs', enabled=progress)
+    total, count, what = units if units else (len(cmds), None, 'jobs')
+    bar = Progress(total, what, enabled=progress, initial=count() if count else 0)
     while queue or running:
+        if count and (k := count()) > bar.done: bar.update(k - bar.done)
         while queue and len(running) < jobs:
             cmd, log = queue.pop(0); log.parent.mkdir(parents=True, exist_ok=True)
             f = open(log, 'w'); running.append((subprocess.Popen(cmd, stdout=f, stderr=subprocess.STDOUT, env=_env()), f, log))
@@ -89,7 +92,8 @@ def run_parallel(cmds: list[tuple[list[str], Path]], jobs: int, progress: bool =
             running.remove(item); f.close()
             if p.returncode: failed.append(log)
             if progress: print(f"  {'FAILED' if p.returncode else 'finished'}: {log.stem}", flush=True)
-            bar.update(1)
+            if not count: bar.update(1)
+    if count and (k := count()) > bar.done: bar.update(k - bar.done)
     bar.close()
     if failed:
         tail = failed[0].read_text()[-2000:]
@@ -110,7 +114,11 @@ def soar_stage(out, notebooks: bool = True, progress: bool = False, jobs: int = 
         if progress: print(f"SOAR {kind} seed {seed}" + (' (resuming)' if resume else ''), flush=True)
         if notebooks: run_notebook('soar_run', d, preset=plan.preset, overrides=ov, resume=resume)
         else: run_soar(plan.preset, ov, d, resume=resume, progress=progress)
-    if todo: run_parallel(todo, jobs, progress)
+    if todo:                                   # progress in outer steps (each run's metrics.jsonl: a line per finished step)
+        dirs = [run_dir(out, k, s) for k, s in needed_runs(plan)]
+        steps = sum(soar_config(plan, k).outer_steps for k, _ in needed_runs(plan))
+        count = lambda: sum(sum(1 for _ in open(m)) for d in dirs if (m := d/'metrics.jsonl').exists())
+        run_parallel(todo, jobs, progress, units=(steps, count, 'outer steps'))
     for kind, seed in needed_runs(plan):
         d = run_dir(out, kind, seed)
         s = json.loads((d/'summary.json').read_text())
@@ -248,9 +256,10 @@ def eval_stage(out, progress: bool = False, jobs: int = 1) -> dict:
     if (scfg := soar_config(plan)).executor == 'ray':           # --set executor=ray: the units as Ray tasks (below)
         ray_eval_units(out, gpu=scfg.device.startswith('cuda'), progress=progress)
     elif jobs > 1:
-        n = min(jobs, max(1, len(eval_units(out))))
+        n_units = len(eval_units(out)); n = min(jobs, max(1, n_units))
+        done = lambda: len(list((out/'eval').glob('*/*/source*-seed*.json')))      # the result file of each fresh student
         run_parallel([([sys.executable, '-c', f'from soar.stages import eval_worker; eval_worker({str(out)!r}, {i}, {n})'],
-                       out/'eval'/f'worker{i}.log') for i in range(n)], n, progress)
+                       out/'eval'/f'worker{i}.log') for i in range(n)], n, progress, units=(n_units, done, 'fresh students'))
     for name, ood in (('main', False), ('ood', True)):
         if ood and ood_config(plan) is None: continue
         task, ec, ejobs, skipped = evaluation_jobs(out, ood=ood)
