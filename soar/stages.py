@@ -117,7 +117,7 @@ def soar_stage(out, notebooks: bool = True, progress: bool = False, jobs: int = 
     if todo:                                   # progress in outer steps (each run's metrics.jsonl: a line per finished step)
         dirs = [run_dir(out, k, s) for k, s in needed_runs(plan)]
         steps = sum(soar_config(plan, k).outer_steps for k, _ in needed_runs(plan))
-        count = lambda: sum(sum(1 for _ in open(m)) for d in dirs if (m := d/'metrics.jsonl').exists())
+        count = lambda: sum((d/'metrics.jsonl').read_text().count('\n') for d in dirs if (d/'metrics.jsonl').exists())
         run_parallel(todo, jobs, progress, units=(steps, count, 'outer steps'))
     for kind, seed in needed_runs(plan):
         d = run_dir(out, kind, seed)
