@@ -20,16 +20,13 @@ import base64, json, os, re, shutil, signal, subprocess, sys, time
 from html.parser import HTMLParser
 from pathlib import Path
 import pytest
+from conftest import tiny_settings
 from soar.evaluation import load_results
 from soar.report import verdict
 from soar.plan import init_reproduce, make_plan
 from soar.utils import atomic_write_json, atomic_write_text
 
-TINY = {'fail_k': '8', 'max_pool': '16', 'g': '2', 'n': '8', 'r': '1', 'qr_size': '8', 'inner_steps': '2',
-        'inner_steps_after_promotion': '2', 'student_batch': '4', 'student_group': '4', 'outer_steps': '2', 'window': '1',
-        'tau': '0', 'intrinsic.intrinsic_samples': '4', 'eval.steps': '2', 'eval.eval_every': '2', 'eval.n_samples': '32',
-        'eval.n_teacher_questions': '8', 'reference_k': '8', 'diversity_size': '16', 'diversity_repeats': '5',
-        'judge': 'smollm2', 'judge_items': '2', 'judge_max_new_tokens': '32'}      # the toy preset's OOD family: add8
+TINY = tiny_settings({'judge': 'smollm2', 'judge_items': '2', 'judge_max_new_tokens': '32'}, chain=True)   # OOD: add8
 ENV = {**os.environ, 'OMP_NUM_THREADS': '1', 'HF_HUB_OFFLINE': '1', 'TRANSFORMERS_OFFLINE': '1', 'TOKENIZERS_PARALLELISM': 'false'}
 ALWAYS = ['Base model', 'Hard-Only', 'Hard-Only (group ×4)', 'Intrinsic-T', 'Grounded-T', 'Base-T']   # PQ/PS need a promotion
 KS = ['pass@1', 'pass@4', 'pass@8', 'pass@16', 'pass@32']
