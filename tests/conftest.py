@@ -1,4 +1,5 @@
-"""Shared pytest set-up: the `data` marker (tests that need the real benchmark files).
+"""Shared pytest set-up: the `data` marker (tests that need the real benchmark files), and the tiny-run settings the
+end-to-end tests share (`tiny_settings`; test files import it with `from conftest import tiny_settings`).
 
 A test marked `@pytest.mark.data` runs only where `soar.utils.data_dir()` finds the benchmark data (`SOAR_DATA_DIR`, or a
 `shared/data` above the checkout, as in CI); elsewhere it is skipped with a one-line reason. Tests that only need
