@@ -6,9 +6,9 @@ settings: a 16-problem pool, fail@8, one outer step; `soar reproduce` runs its f
 """
 import json, os, subprocess, sys
 from pathlib import Path
+from conftest import tiny_settings
 
-RUN_TINY = {'fail_k': '8', 'max_pool': '16', 'g': '2', 'n': '8', 'r': '1', 'qr_size': '8', 'inner_steps': '2',
-            'inner_steps_after_promotion': '2', 'student_batch': '4', 'student_group': '4', 'outer_steps': '1', 'window': '1', 'tau': '0'}
+RUN_TINY = tiny_settings({'outer_steps': '1'})
 ENV = {**os.environ, 'OMP_NUM_THREADS': '1', 'HF_HUB_OFFLINE': '1', 'TRANSFORMERS_OFFLINE': '1', 'TOKENIZERS_PARALLELISM': 'false'}
 
 

@@ -9,10 +9,10 @@ the experiment notebook shipped in the wheel.
 import json, os, subprocess, sys, sysconfig, venv, zipfile
 from pathlib import Path
 import pytest
+from conftest import tiny_settings
 
 ROOT = Path(__file__).resolve().parents[1]
-RUN_TINY = {'fail_k': '8', 'max_pool': '16', 'g': '2', 'n': '8', 'r': '1', 'qr_size': '8', 'inner_steps': '2',
-            'inner_steps_after_promotion': '2', 'student_batch': '4', 'student_group': '4', 'outer_steps': '1', 'window': '1', 'tau': '0'}
+RUN_TINY = tiny_settings({'outer_steps': '1'})
 
 
 def clean_env():

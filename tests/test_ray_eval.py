@@ -8,11 +8,10 @@ minutes on 2 cores), so it runs with `-m slow`.
 import json, shutil
 from pathlib import Path
 import pytest
+from conftest import tiny_settings
 
-TINY = {'fail_k': '8', 'max_pool': '16', 'g': '2', 'n': '8', 'r': '1', 'qr_size': '8', 'inner_steps': '2',
-        'inner_steps_after_promotion': '2', 'student.batch_size': '4', 'student.group_size': '4', 'outer_steps': '2',
-        'window': '1', 'tau': '0', 'intrinsic.intrinsic_samples': '4', 'eval.steps': '2', 'eval.eval_every': '2',
-        'eval.n_samples': '8', 'eval.ks': '1,4,8', 'eval.n_teacher_questions': '8', 'reference_k': '8', 'ood': 'none'}
+TINY = tiny_settings({'eval.n_samples': '8', 'eval.ks': '1,4,8', 'ood': 'none', 'diversity_size': None,
+                      'diversity_repeats': None}, chain=True)
 
 
 def _records(d: Path) -> dict:

@@ -63,8 +63,11 @@ def test_fail_at_k_filter_on_smollm2(tmp_path, math_rows):
     assert [(r.id, r.samples, r.successes) for r in again] == [(r.id, r.samples, r.successes) for r in res]
 
 
-def _run_one_step(tmp_path, math_rows, **kw):
-    "One outer step of a tiny SmolLM2 run; records what the teacher update was given."
+def _run_one_step(tmp_path, math_rows, monkeypatch, rewards, **kw):
+    """One outer step of a tiny SmolLM2 run; records what the teacher update was given. The step's dataset rewards are
+    `rewards(real)` instead of the real ones (kept in `seen['real']`), so that the test chooses the advantages: at this
+    size the real rewards are usually all equal (0), whatever the teacher wrote."""
+    import soar.outer
     from soar.outer import SoarRun
     cfg = tiny_config(**kw)
     run = SoarRun(cfg, resolve_model(cfg), math_rows[:8], tmp_path/'run', progress=False)
@@ -73,12 +76,26 @@ def _run_one_step(tmp_path, math_rows, **kw):
     def recording_step(P, C, adv):
         seen.update(P=P, C=C, adv=list(adv)); return step(P, C, adv)
     run.updater.step = recording_step
+    if cfg.teacher_mode == 'intrinsic':                     # the learnability rewards, one per dataset
+        real_rewards = soar.outer.intrinsic_rewards
+        def chosen_rewards(*a, **k):
+            seen['real'] = real_rewards(*a, **k); return rewards(seen['real'])
+        monkeypatch.setattr(soar.outer, 'intrinsic_rewards', chosen_rewards)
+    else:                                                   # the inner loops' rewards (r = 1: one per dataset)
+        real_run = run.executor.run
+        def chosen_run(tasks, *a, **k):
+            res = real_run(tasks, *a, **k)
+            seen['real'] = [(r.k, r.accuracy, r.reward) for r in res]
+            for r, x in zip(res, rewards([r.reward for r in res])): r.reward = x
+            return res
+        run.executor.run = chosen_run
     before = {k: v.clone() for k, v in run.teacher.snapshot().items()}
     rows = run.run()
     return cfg, run, rows, seen, before
 
 
-def _check_teacher_side(cfg, run, row, seen, before):
+def _check_teacher_side(cfg, run, row, seen, before, moves: bool):
+    "The teacher side of the step; `moves`: whether the chosen rewards give non-zero advantages, hence a moved teacher."
     from soar.generation import encode_prompt
     from soar.prompts import parse_teacher_output
     tok, prompt = run.teacher.tokenizer, run.teacher_prompt
@@ -101,41 +118,45 @@ def _check_teacher_side(cfg, run, row, seen, before):
     rk = row['dataset_rewards']
     expect = [rk[k] - (sum(rk) - rk[k]) / (cfg.g - 1) for k in range(cfg.g) for _ in range(cfg.n)]
     assert seen['adv'] == pytest.approx(expect)
+    assert all((a != 0) == moves for a in expect)                       # the path the test chose
+    # non-zero advantages move the teacher; zero ones (and KL 0 at the first step: the reference is the teacher) do not
     moved = any(not torch.equal(v, run.teacher.snapshot()[k]) for k, v in before.items())
-    assert moved == any(a != 0 for a in expect)   # zero advantages (and KL 0 at the first step) leave the teacher as it was
+    assert moved == moves and (row['teacher_grad_norm'] > 0) == moves, row['teacher_grad_norm']
     assert (run.out/'checkpoint'/'latest.json').exists() and (run.out/'teacher'/'model.safetensors').exists()
 
 
 @pytest.mark.slow
-def test_grounded_outer_step_on_smollm2(tmp_path, math_rows):
+def test_grounded_outer_step_on_smollm2(tmp_path, math_rows, monkeypatch):
     """One grounded SOAR outer step: parsable teacher questions, 2 inner loops, Q_R rewards, teacher update, metrics.
+    Dataset 0's reward is raised by 1/4 (the real ones are multiples of 1/qr_size = 1/2), so the advantages are never
+    zero and the teacher must move: the gradient reaches it through the completions scored after the prefixed prompt.
     Measured 214 s, 449 s and 453 s in three runs (2026-11-25, 2-core machine shared with other jobs, load average 3.5-4,
-    OMP_NUM_THREADS=1); hence slow."""
-    cfg, run, rows, seen, before = _run_one_step(tmp_path, math_rows, teacher_mode='grounded')
+    OMP_NUM_THREADS=1), 167 s on 2026-12-07 (one other job beside it); hence slow."""
+    cfg, run, rows, seen, before = _run_one_step(tmp_path, math_rows, monkeypatch, lambda rk: [rk[0] + 0.25, *rk[1:]],
+                                                 teacher_mode='grounded')
     row = rows[0]
     lines = (run.out/'metrics.jsonl').read_text().splitlines()
     assert len(lines) == 1 and json.loads(lines[0])['step'] == 0
-    assert len(row['dataset_rewards']) == cfg.g and len(row['student_rewards']) == cfg.g
     assert 0 <= row['base_accuracy'] <= 1
-    assert all(0 <= a <= 1 for accs in row['qr_accuracies'] for a in accs)
+    assert [k for k, _, _ in seen['real']] == list(range(cfg.g)) and all(0 <= acc <= 1 for _, acc, _ in seen['real'])
+    real = [rw for _, _, rw in seen['real']]
+    assert row['dataset_rewards'] == pytest.approx([real[0] + 0.25, *real[1:]])
+    assert row['student_rewards'] == [[x] for x in row['dataset_rewards']]
     assert all(row['times'][k] > 0 for k in ('teacher_sampling', 'qr_eval', 'inner_training', 'teacher_update'))
-    _check_teacher_side(cfg, run, row, seen, before)
-    # at this size the rewards are usually all 0 (so the RLOO update is a no-op); the same real rollouts with non-zero
-    # advantages must move the teacher: the gradient reaches it through the completions scored after the prefixed prompt
-    for group in run.updater.opt.param_groups: group['lr'] = cfg.teacher_lr   # the 1-step cosine schedule has decayed to 0
-    st = run.updater.step(seen['P'], seen['C'], [1.0] * cfg.n + [-1.0] * cfg.n)
-    assert st['grad_norm'] > 0 and st['tokens'] == sum(len(c) for c in seen['C'])
-    assert any(not torch.equal(v, run.teacher.snapshot()[k]) for k, v in before.items())
+    _check_teacher_side(cfg, run, row, seen, before, moves=True)
 
 
 @pytest.mark.slow
-def test_intrinsic_outer_step_on_smollm2(tmp_path, math_rows):
+def test_intrinsic_outer_step_on_smollm2(tmp_path, math_rows, monkeypatch):
     """One Intrinsic-T outer step (learnability reward, no inner training, no promotion), teacher update, metrics.
-    Measured 157 s, 177 s and 235 s in three runs (2026-11-25, 2-core machine shared with other jobs, load average 3.5-4,
-    OMP_NUM_THREADS=1); hence slow."""
-    cfg, run, rows, seen, before = _run_one_step(tmp_path, math_rows, teacher_mode='intrinsic')
+    Every dataset gets the mean of the real rewards, so the advantages are all zero: with KL 0 at the first step the
+    teacher must not move. Measured 157 s, 177 s and 235 s in three runs (2026-11-25, 2-core machine shared with other
+    jobs, load average 3.5-4, OMP_NUM_THREADS=1), 115 s on 2026-12-07 (one other job beside it); hence slow."""
+    cfg, run, rows, seen, before = _run_one_step(tmp_path, math_rows, monkeypatch, lambda rk: [sum(rk) / len(rk)] * len(rk),
+                                                 teacher_mode='intrinsic')
     row = rows[0]
-    assert len(row['dataset_rewards']) == cfg.g and all(0 <= x <= 1 for x in row['dataset_rewards'])
+    assert len(seen['real']) == cfg.g and all(0 <= x <= 1 for x in seen['real'])
+    assert row['dataset_rewards'] == pytest.approx([sum(seen['real']) / cfg.g] * cfg.g)
     assert row['student_rewards'] is None and not row['promoted']
     assert len((run.out/'metrics.jsonl').read_text().splitlines()) == 1
-    _check_teacher_side(cfg, run, row, seen, before)
+    _check_teacher_side(cfg, run, row, seen, before, moves=False)
