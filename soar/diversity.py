@@ -76,6 +76,7 @@ class Embedder:
         if not texts: return np.zeros((0, self.model.config.hidden_size), np.float32)
         return np.stack([self._cache[t] for t in texts])
 
+# %% ../nbs/31_diversity.ipynb #b7609392
 @functools.lru_cache(maxsize=4)
 def get_embedder(model=None, device: str = 'cpu', **kw) -> Embedder:
     "A shared `Embedder` per configuration (loading one costs a second; its text cache is reused)."

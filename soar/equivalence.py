@@ -254,11 +254,13 @@ def stage2_latex(s: str) -> str:
     while s.startswith('{') and _scan_group(s, 0) == len(s): s = s[1:-1]      # `{x}` alone is a set to latex2sympy
     return s
 
+# %% ../nbs/02a_equivalence.ipynb #aab35410
 def looks_algebraic(s: str) -> bool:
     "Cheap gate of the second stage: no prose, no relation, set operation, percent, text, matrix or infinity."
     s = _EMPTY_BOX_RE.sub(' ', s)
     return not _has_prose(s) and not _NOT_ALGEBRAIC_RE.search(s) and len(s) <= MAX_ANSWER_LEN
 
+# %% ../nbs/02a_equivalence.ipynb #2d421561
 @functools.lru_cache(maxsize=4096)
 def _s2_parse(ans: str):
     "Parse with Math-Verify's LaTeX path only (latex2sympy; never `parse_expr`/`eval`): the first SymPy object or None."
@@ -277,6 +279,7 @@ def _s2_items(e):
     if not xs or not all(isinstance(x, sympy.Expr) and not getattr(x, 'is_Matrix', False) for x in xs): return None
     return kind, [_trig_args(x).subs({s: sympy.I for s in x.free_symbols if s.name == 'i'}) for x in xs]
 
+# %% ../nbs/02a_equivalence.ipynb #af6ef83e
 def _s2_parts(e):
     "(re, im) of `e` evaluated to `_S2_DPS` digits (SymPy's `evalf`, adaptive); None if it is not a finite number."
     import sympy
@@ -302,6 +305,7 @@ def _s2_agree(a, b):
         mag = lambda p: mpmath.hypot(*[mpmath.mpf(sympy.Float(t, _S2_DPS)._mpf_) for t in p])
         return bool(mag(pd) <= rtol * max(mag(pa), mag(pb))), real
 
+# %% ../nbs/02a_equivalence.ipynb #9362e32c
 def numeric_equal(a, b) -> bool:
     "Two scalar SymPy expressions agree numerically: once if constant; else at the positive points of `_S2_POINTS` (and the negative ones too, where both sides are real and neither has a root)."
     import sympy
@@ -320,6 +324,7 @@ def numeric_equal(a, b) -> bool:
         elif not roots and real and ok is False: return False   # |x| is not x: without roots, real negative points agree too
     return checked >= 3
 
+# %% ../nbs/02a_equivalence.ipynb #aaf6df2d
 def stage2_equiv(pred: str, gold: str) -> bool:
     "The second stage: both answers rewritten, parsed by latex2sympy, then compared numerically (scalars, tuples in order, sets as sets)."
     if not (looks_algebraic(pred) and looks_algebraic(gold)): return False
@@ -335,13 +340,13 @@ def stage2_equiv(pred: str, gold: str) -> bool:
         return True
     except Exception: return False
 
+# %% ../nbs/02a_equivalence.ipynb #62f8e1c2
 def grade_equiv(pred: str, gold: str, normalize: bool = True, stage2: bool = True) -> bool:
     "What the worker runs for `is_equiv`: `base_verdict` if it decides, else Math-Verify (`mv_equiv`), and on a no the second stage."
     v = base_verdict(pred, gold)
     if v is not None: return v
     if mv_equiv(pred, gold, normalize): return True
     return bool(stage2) and stage2_equiv(pred, gold)
-
 
 # %% ../nbs/02a_equivalence.ipynb #13d29ee3
 WORKER_CPU_LIMIT = 300     # CPU seconds one request may use before the kernel kills the worker (SIGXCPU)

@@ -263,6 +263,7 @@ class MethodSpec:
     overrides: dict = field(default_factory=dict)   # EvalConfig overrides for this method (e.g. mode)
     key: dict = field(default_factory=dict)         # what the method depends on (for the resume check)
 
+# %% ../nbs/30_evaluation.ipynb #4c1a86d0
 def _load_questions(src) -> list[Problem]:
     "A question set given as a list of `Problem`s / dicts, or a path to a JSONL (or JSON list) of them."
     from soar.data import problem_from_dict, load_jsonl
@@ -280,6 +281,7 @@ def _src_key(src):
     if isinstance(src, (str, Path)): return str(src)
     return config_hash([(q.problem, q.answer) for q in _load_questions(src)])
 
+# %% ../nbs/30_evaluation.ipynb #1ae2f751
 def base_method(name: str = 'Base model') -> MethodSpec:
     "The base model, no training: test pass@k at step 0."
     return MethodSpec(name, train=False, key=dict(kind='base'))
@@ -289,6 +291,7 @@ def hard_only(name: str | None = None, group_mult: int = 1) -> MethodSpec:
     return MethodSpec(name or ('Hard-Only' if group_mult == 1 else f'Hard-Only (group ×{group_mult})'),
                       group_mult=group_mult, key=dict(kind='hard_only', group_mult=group_mult))
 
+# %% ../nbs/30_evaluation.ipynb #2d9b5bab
 def pq_method(pq_sets: list, name: str = 'SOAR-PQ', **overrides) -> MethodSpec:
     "SOAR-PQ: one promotion-question set per SOAR run (lists of Problems or JSON/JSONL paths), each + D_train."
     return MethodSpec(name, synthetic=lambda src, seed, task, cfg: _load_questions(src), sources=list(pq_sets),
@@ -303,6 +306,7 @@ def ps_method(student_dirs: list, name: str = 'SOAR-PS') -> MethodSpec:
     return MethodSpec(name, sources=[str(d) for d in student_dirs], train=False, student=lambda src: src,
                       key=dict(kind='ps', sources=[str(d) for d in student_dirs]))
 
+# %% ../nbs/30_evaluation.ipynb #37191fc8
 def teacher_method(name: str, teacher_dirs: list, n: int | None = None, **overrides) -> MethodSpec:
     "Grounded-T / Base-T / Intrinsic-T: sample `n` (default `config.n_teacher_questions`) questions per (teacher, seed), + D_train."
     def synth(src, seed, task, cfg):
@@ -337,6 +341,7 @@ class EvalTask:
 
 def _slug(s: str) -> str: return re.sub(r'[^A-Za-z0-9_.+-]+', '_', s).strip('_') or 'method'
 
+# %% ../nbs/30_evaluation.ipynb #9fb2e411
 def run_one(method: MethodSpec, task: EvalTask, config: EvalConfig, source=None, seed: int = 0,
             progress: bool = False) -> dict:
     "Run one (method, source, seed): build its synthetic questions and student, train (or not), read pass@k."
@@ -352,6 +357,7 @@ def run_one(method: MethodSpec, task: EvalTask, config: EvalConfig, source=None,
                 synthetic=[dict(id=q.id, problem=q.problem, answer=q.answer) for q in synthetic],
                 n_real=len(task.train) if method.use_real and method.train else 0, seconds=time.perf_counter() - t0, **res)
 
+# %% ../nbs/30_evaluation.ipynb #a5c21bb2
 @dataclass
 class EvalResults:
     "The records of an evaluation (one per method, source, seed) and their tables."
@@ -388,6 +394,7 @@ def load_results(out_dir) -> EvalResults:
     "All result files under `out_dir`."
     return EvalResults([json.loads(p.read_text()) for p in sorted(Path(out_dir).glob('*/source*-seed*.json'))])
 
+# %% ../nbs/30_evaluation.ipynb #50ba5029
 def run_evaluation(methods: Sequence[MethodSpec], task: EvalTask, config: EvalConfig | None = None,
                    seeds: Sequence[int] = (0, 1, 2), out_dir='eval_results', progress: bool = True) -> EvalResults:
     "Every method × source × seed (skipping those already in `out_dir` with the same key); the results of this call."

@@ -106,6 +106,7 @@ _log = logging.getLogger(__name__)
 
 class WorkerStartError(RuntimeError): "The grading worker process could not be started (an environment problem)."
 
+# %% ../nbs/02_grading.ipynb #4841364b
 class GradingWorker:
     "A persistent worker process running Math-Verify, with a per-call timeout (kill + respawn on timeout)."
     def __init__(self, start_timeout: float = 120.0):
@@ -176,6 +177,7 @@ class GradingWorker:
     def close(self):
         with self._lock: self._kill()
 
+# %% ../nbs/02_grading.ipynb #5ab5593a
 _ORPHANS: list = []
 _WORKER = GradingWorker()
 
@@ -196,6 +198,7 @@ class Verifier(Protocol):
     name: str
     def is_equiv(self, pred: str, gold: str) -> bool: ...
 
+# %% ../nbs/02_grading.ipynb #32f3ecdd
 def _balanced(s: str) -> bool:
     "Unescaped braces balance (Math-Verify reads `\\frac{1}{2` as 1/2; a prediction like that is malformed)."
     depth, i = 0, 0
@@ -213,6 +216,7 @@ def _int_or_none(s: str, loose: bool = False):
     if loose or re.fullmatch(r'[+-]?\d{1,3}(?:\s\d{3})+', s): s = re.sub(r'\s', '', s)
     return int(s) if _INT_RE.fullmatch(s) else None
 
+# %% ../nbs/02_grading.ipynb #bbccf233
 class MathVerifier:
     "Math-Verify equivalence (gold parsed as gold) with normalisation, screens, fast paths, worker timeout, LRU cache."
     name = 'math'
@@ -259,6 +263,7 @@ class MathVerifier:
         for f in (self._equiv, self._parsable):
             if hasattr(f, 'cache_clear'): f.cache_clear()
 
+# %% ../nbs/02_grading.ipynb #654a2bd8
 class IntegerVerifier:
     "Exact integer match (the toy world): `' 042'` equals `'42'`; anything that is not an integer is wrong."
     name = 'integer'
@@ -268,6 +273,7 @@ class IntegerVerifier:
     def is_parsable(self, answer: str) -> bool: return _int_or_none(_as_text(answer), loose=True) is not None
     def __repr__(self): return 'IntegerVerifier()'
 
+# %% ../nbs/02_grading.ipynb #53b6ec6c
 _DEFAULT = {'math': MathVerifier(), 'integer': IntegerVerifier(),
             'math-verify': MathVerifier(stage2=False)}   # Math-Verify only: SoarConfig grader='math-verify' (the paper preset)
 

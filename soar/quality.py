@@ -145,6 +145,7 @@ def _error_type(v) -> str:
             'logicalfallacy': 'Logical_Fallacy', 'logical': 'Logical_Fallacy', 'illposed': 'Ill_Posed',
             'ambiguous': 'Ambiguous'}.get(k, 'Other')
 
+# %% ../nbs/32_quality.ipynb #e49055b5
 def _objects(text: str) -> list[str]:
     "Balanced {...} substrings (outermost), aware of double-quoted strings."
     out, depth, start, in_str, esc = [], 0, None, False, False
@@ -173,6 +174,7 @@ def _load_obj(s: str):
         return ast.literal_eval(py)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError): return None
 
+# %% ../nbs/32_quality.ipynb #ca4d5e44
 def _regex_fields(text: str) -> dict:
     d = {}
     for k in ('is_well_posed', 'is_correct'):
@@ -182,6 +184,7 @@ def _regex_fields(text: str) -> dict:
     if m: d['error_type'] = m[-1]
     return d
 
+# %% ../nbs/32_quality.ipynb #811b9a20
 def parse_judgement(text: str) -> dict:
     "The judge's verdict: is_well_posed, is_correct, error_type, verified_answer, category, how it was parsed. Never raises."
     bad = dict(is_well_posed=None, is_correct=None, error_type=None, verified_answer=None, category='unparsable', parsed_by=None)

@@ -42,6 +42,7 @@ def order_methods(names) -> list[str]:
     names = list(dict.fromkeys(names))
     return [m for m in METHOD_ORDER if m in names] + [m for m in names if m not in METHOD_ORDER]
 
+# %% ../nbs/34_report.ipynb #5cae216c
 def _reference_k(method: str) -> int | None:
     "k of a real-data reference row `Real <pool> (k)` (`reference_pool`'s label); None: not a reference row."
     m = re.fullmatch(r'Real .*\((\d+)\)', method)
@@ -68,6 +69,7 @@ def _paper_row(method: str):
     if (ref := _paper_reference(method)): return PAPER_PASS_AT_K[ref]
     return {}
 
+# %% ../nbs/34_report.ipynb #dc5f49e0
 def method_stats(res) -> dict[str, dict]:
     "`{method: {'mean': {k: %}, 'sd': {k: %}, 'n': seeds}}` from `EvalResults` (percent)."
     out = {}
@@ -80,6 +82,7 @@ def method_stats(res) -> dict[str, dict]:
 def _fmt(m, sd, decimals=1) -> str:
     return f"{m:.{decimals}f}" if sd is None or not np.isfinite(sd) else f"{m:.{decimals}f} ± {sd:.{decimals}f}"
 
+# %% ../nbs/34_report.ipynb #ef7c823a
 def results_table(res, decimals: int = 1, paper: bool = True, notes: dict | None = None) -> pd.DataFrame:
     "The paper's layout: one row per method, our pass@1/4/8/16/32 (mean ± SD over seeds, %) beside the paper's MATH and HARP, and a note where a row differs from the paper's."
     st = method_stats(res); rows = {}; notes = notes or {}
@@ -102,6 +105,7 @@ def detailed_table(res, decimals: int = 1) -> pd.DataFrame:
         rows[m] = {**{f'pass@{k}': _fmt(s['mean'][k], s['sd'][k], decimals) for k in s['mean']}, 'seeds': s['n']}
     return pd.DataFrame.from_dict(rows, orient='index')
 
+# %% ../nbs/34_report.ipynb #0cb24e95
 def teacher_seed(seed) -> int:
     "The seed a student seed belongs to: `soar.plan.student_seeds` gives seed s the students s, s + 1000, s + 2000, ..."
     return int(seed) % 1000
@@ -115,6 +119,7 @@ def seed_means(res, methods, k: int) -> dict[str, dict[int, float]]:
             if k in pk: acc.setdefault(r['method'], {}).setdefault(teacher_seed(r['seed']), []).append(pk[k] * 100)
     return {m: {s: float(np.mean(v)) for s, v in d.items()} for m, d in acc.items()}
 
+# %% ../nbs/34_report.ipynb #b73a3941
 def paired_difference(res, a: str, b: str, k: int) -> dict | None:
     "pass@k of `a` minus `b` (points of %): difference of means, and the mean ± SD of per-seed differences, paired by seed (each seed's students averaged first: `seed_means`)."
     by = seed_means(res, (a, b), k)
@@ -130,6 +135,7 @@ def paired_difference(res, a: str, b: str, k: int) -> dict | None:
                 paired_sd=sd(pdiff), n_paired=len(pdiff), paired_se=sd(pdiff) / np.sqrt(len(pdiff)) if len(pdiff) > 1 else float('nan'),
                 n_positive=n_pos, n_seeds=len(by[b]))
 
+# %% ../nbs/34_report.ipynb #16506046
 def verdict(res, a: str = 'SOAR-PQ', b: str = 'Hard-Only', ks=(1, 32), skipped: list | None = None, world: str = 'the toy world') -> str:
     "One honest paragraph: did `a` beat `b` (paired by seed: mean difference above twice its standard error, ahead in ≥ 80% of the seeds)?"
     have = {r['method'] for r in res.records}
@@ -160,6 +166,7 @@ def verdict(res, a: str = 'SOAR-PQ', b: str = 'Hard-Only', ks=(1, 32), skipped: 
     else: w = f"**{a} did not beat {b}** on {world}"
     return f"{w} at pass@{d['k']}{why}. " + '; '.join(parts) + '.'
 
+# %% ../nbs/34_report.ipynb #f7184a3d
 def per_seed_table(res, k: int = 32) -> pd.DataFrame:
     "pass@k (%) of every method (rows, in table order) at every seed (columns; a seed's students averaged, `seed_means`): the spread behind the means and the pairs of `paired_difference`."
     rows = {m: {s: round(v, 1) for s, v in d.items()} for m, d in seed_means(res, {r['method'] for r in res.records}, k).items()}

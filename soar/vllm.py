@@ -291,6 +291,7 @@ class VLLMGenerator:
         if not self.shared: _shutdown(self.engine.llm)
         self.engine = None
 
+# %% ../nbs/11b_vllm.ipynb #6c8232e2
 def _repack_tied_head(model) -> None:
     """A tied LM head receives no weights of its own in a reload, so the layerwise reload does not redo its kernel
     packing (vLLM's CPU backend keeps a packed copy of the head for its GEMM): redo it from the (reloaded) embedding."""
@@ -298,6 +299,7 @@ def _repack_tied_head(model) -> None:
     if head is not None and emb is not None and getattr(head, 'weight', None) is getattr(emb, 'weight', 0):
         head.quant_method.process_weights_after_loading(head)
 
+# %% ../nbs/11b_vllm.ipynb #49250c9f
 def _start_engine(path: str, key, kw: dict) -> Engine:
     "Start an in-process `LLM` (with the counter sampler); the trainer's random state and `torch.set_num_threads` survive it."
     import random, numpy as np
@@ -311,4 +313,3 @@ def _start_engine(path: str, key, kw: dict) -> Engine:
         torch.set_num_threads = set_threads      # vLLM's CPU worker disables it (for its thread binding, in its own process)
         torch.set_rng_state(rng[0]); np.random.set_state(rng[1]); random.setstate(rng[2])   # it reseeds the global RNGs
     return Engine(llm, key, time.perf_counter() - t0)
-
