@@ -107,8 +107,8 @@ def _reproduce(args) -> int:
     bad = [s for s in stages if s not in STAGES]
     if bad or not stages: raise ConfigError(f"--stages: unknown stage {(bad or [''])[0]!r}; stages are {','.join(STAGES)}")
     if args.jobs is not None and args.jobs < 1: raise ConfigError(f"--jobs must be at least 1, got {args.jobs}")
-    make_plan(args.preset, seeds, overrides)        # validate before any work starts
-    summ = run_reproduce(args.preset, seeds, _abspath(args.out), overrides, resume=args.resume, notebooks=not args.no_notebook,
+    plan = make_plan(args.preset, seeds, overrides)        # made and validated once, before any work starts
+    summ = run_reproduce(plan, out=_abspath(args.out), resume=args.resume, notebooks=not args.no_notebook,
                          stages=stages, jobs=args.jobs)
     print(json.dumps({s: (d or {}).get('seconds') for s, d in summ.items()}))
     if summ.get('report'): print(summ['report']['info']['html'])
