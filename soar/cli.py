@@ -98,21 +98,6 @@ def _check_data(cfg) -> None:
         if not f.exists(): raise FileNotFoundError(f"{f}: no such benchmark file (dataset={cfg.dataset!r})")
     elif cfg.dataset != 'toy' and not Path(cfg.dataset).exists(): raise FileNotFoundError(f"dataset={cfg.dataset!r}: no such file")
 
-def _run(args) -> int:
-    from soar.config import make_config, parse_overrides
-    from soar.plan import save_teacher_step
-    overrides = _abs_overrides(parse_overrides(args.set))
-    cfg = make_config(args.preset, **overrides)          # validate before any work starts
-    overrides = save_teacher_step(args.preset, overrides)   # the paper preset: the teacher the paper reads (HARP: step 170), as `soar reproduce`
-    _check_data(cfg)
-    out = Path(_abspath(args.out))
-    if not args.resume and (out/'metrics.jsonl').exists():
-        raise FileExistsError(f"{out} already holds a run: pass --resume to continue it, or choose a new --out")
-    from soar.experiment import run_notebook, run_soar
-    if args.no_notebook: print(json.dumps(run_soar(args.preset, overrides, out, resume=args.resume), indent=1))
-    else: print(run_notebook('soar_run', out, preset=args.preset, overrides=overrides, resume=args.resume))
-    return 0
-
 def _reproduce(args) -> int:
     from soar.config import ConfigError, parse_overrides
     from soar.plan import STAGES, make_plan
@@ -122,8 +107,8 @@ def _reproduce(args) -> int:
     bad = [s for s in stages if s not in STAGES]
     if bad or not stages: raise ConfigError(f"--stages: unknown stage {(bad or [''])[0]!r}; stages are {','.join(STAGES)}")
     if args.jobs is not None and args.jobs < 1: raise ConfigError(f"--jobs must be at least 1, got {args.jobs}")
-    make_plan(args.preset, seeds, overrides)        # validate before any work starts
-    summ = run_reproduce(args.preset, seeds, _abspath(args.out), overrides, resume=args.resume, notebooks=not args.no_notebook,
+    plan = make_plan(args.preset, seeds, overrides)        # made and validated once, before any work starts
+    summ = run_reproduce(plan, out=_abspath(args.out), resume=args.resume, notebooks=not args.no_notebook,
                          stages=stages, jobs=args.jobs)
     print(json.dumps({s: (d or {}).get('seconds') for s, d in summ.items()}))
     if summ.get('report'): print(summ['report']['info']['html'])
@@ -161,6 +146,22 @@ def main(argv=None) -> int:
         print(f"{where}: error: the notebook stopped at cell {e.exec_count}: {e.ename}: {e.evalue} "
               f"(the executed notebook, with the traceback, is under {_abspath(getattr(args, 'out', None) or args.dir)})", file=sys.stderr); return 1
 
+
+# %% ../nbs/90_cli.ipynb #041e22f0
+def _run(args) -> int:
+    from soar.config import make_config, parse_overrides, write_run_config
+    from soar.plan import teacher_step_config
+    cfg = make_config(args.preset, **_abs_overrides(parse_overrides(args.set)))   # the one parse, validated before any work
+    cfg = teacher_step_config(args.preset, cfg)    # the paper preset: the teacher the paper reads (HARP: step 170), as `soar reproduce`
+    _check_data(cfg)
+    out = Path(_abspath(args.out))
+    if not args.resume and (out/'metrics.jsonl').exists():
+        raise FileExistsError(f"{out} already holds a run: pass --resume to continue it, or choose a new --out")
+    cfg_file = write_run_config(out, cfg, resume=args.resume)      # what the notebook (or run_soar) runs
+    from soar.experiment import run_notebook, run_soar
+    if args.no_notebook: print(json.dumps(run_soar(cfg, out=out, resume=args.resume), indent=1))
+    else: print(run_notebook('soar_run', out, config=cfg_file, resume=args.resume))
+    return 0
 
 # %% ../nbs/90_cli.ipynb #04041bb0
 def _in_notebook() -> bool:

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field, fields, asdict, replace
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['SPECIAL_MODELS', 'PRESETS', 'LEGACY_KEYS', 'ConfigError', 'StudentConfig', 'SoarConfig', 'vllm_installed', 'validate',
-           'parse_value', 'with_overrides', 'field_type', 'make_config', 'parse_overrides', 'load_config',
-           'preset_table', 'config_help']
+__all__ = ['SPECIAL_MODELS', 'PRESETS', 'LEGACY_KEYS', 'ConfigError', 'StudentConfig', 'SoarConfig', 'vllm_installed',
+           'check_choice', 'validate', 'parse_value', 'with_overrides', 'field_type', 'make_config', 'parse_overrides',
+           'load_config', 'preset_table', 'config_help', 'write_run_config']
 
 # %% ../nbs/00a_config.ipynb #1faec679
 class ConfigError(ValueError):
@@ -174,11 +174,14 @@ def vllm_installed(device: str = 'cpu') -> bool:
 _HUB_ID = re.compile(r'^[A-Za-z0-9][\w.-]*/[\w.-]+$')
 def _looks_local(p: str) -> bool: return not _HUB_ID.match(p) or p.startswith(('.', '~'))
 
+def check_choice(key: str, value, where: str = '') -> None:
+    "Raise `ConfigError` unless `value` is allowed for the `SoarConfig` key `key` (its field's `choices`, the one list; `soar.promotion` checks its settings here too)."
+    ch = SoarConfig.__dataclass_fields__[key].metadata.get('choices')
+    if ch and value not in ch: raise ConfigError(f"{where}{key}: must be one of {list(ch)}, got {value!r}")
+
 def validate(c: SoarConfig) -> SoarConfig:
     "Raise `ConfigError` naming the first bad key."
-    for f in fields(c):
-        ch = f.metadata.get('choices')
-        if ch and getattr(c, f.name) not in ch: raise ConfigError(f"{f.name}: must be one of {list(ch)}, got {getattr(c, f.name)!r}")
+    for f in fields(c): check_choice(f.name, getattr(c, f.name))
     pos = ['fail_k', 'fail_max_new_tokens', 'outer_steps', 'n', 'r', 'qr_size', 'teacher_micro_batch', 'teacher_max_new_tokens',
            'max_teacher_rounds', 'intrinsic_samples', 'inner_steps', 'inner_steps_after_promotion',
            'window', 'acceptance_patience']
@@ -361,3 +364,17 @@ def config_help() -> str:
     lines += [f"  {k:28s} {v!r:>34}  " + '  '.join(f"{r[p]!r:>{w[p]}}" for p in PRESETS) for k, v, r in rows]
     lines += ['', 'earlier names, still accepted: ' + ', '.join(f"{k} -> {'+'.join(v)}" for k, v in LEGACY_KEYS.items())]
     return '\n'.join(lines)
+
+# %% ../nbs/00a_config.ipynb #92d206e6
+def write_run_config(out, cfg: SoarConfig, resume: bool = False) -> Path:
+    """Write `cfg` to `out/config.json`, the run's one resolved config. With `resume`, an existing `config.json` must hold
+    the same config: otherwise `ConfigError` naming the keys that differ (`student.KEY` for the student's)."""
+    from soar.utils import atomic_write_json
+    f = Path(out)/'config.json'
+    if resume and f.exists():
+        old, new = _flat(load_config(f)), _flat(cfg)
+        diff = [k for k in new if new[k] != old[k]]
+        if diff: raise ConfigError(f"resume: config differs from {f} in {diff}; resume with the same config")
+    f.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_json(f, cfg.to_dict())
+    return f

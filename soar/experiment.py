@@ -50,11 +50,15 @@ def run_filter(cfg: SoarConfig, model_path: str, out: Path, progress: bool = Tru
     del gen, pol
     return train, test, res
 
-def run_soar(preset: str = 'toy', overrides: dict | None = None, out='runs/toy', resume: bool = False,
+def run_soar(config: SoarConfig | str = 'toy', overrides: dict | None = None, out='runs/toy', resume: bool = False,
              steps: int | None = None, progress: bool = True) -> dict:
-    "The main job: filter, SOAR, figures. Returns a summary dict (also written to `out/summary.json`)."
+    """The main job: filter, SOAR, figures. `config`: the run's resolved `SoarConfig` (what `soar run` builds once and
+    writes to `out/config.json`), or a preset name with `overrides`. Returns a summary dict (also in `out/summary.json`)."""
     from soar.outer import SoarRun
-    cfg = make_config(preset, **(overrides or {}))
+    if isinstance(config, SoarConfig):
+        if overrides: raise ValueError("run_soar: overrides go with a preset name; a SoarConfig is already resolved")
+        cfg, preset = config, None
+    else: cfg, preset = make_config(config, **(overrides or {})), config
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     model_path = resolve_model(cfg)
@@ -194,7 +198,7 @@ def plot_stages(stages: list[dict], out) -> list[Path]:
     return files
 
 # %% ../nbs/25_experiment.ipynb #1f4dc4d1
-PATH_PARAMETERS = ('out', 'repro_dir')   # notebook parameters that are paths: resolved against the caller's cwd
+PATH_PARAMETERS = ('out', 'repro_dir', 'config')   # notebook parameters that are paths: resolved against the caller's cwd
 
 def experiments_dir() -> Path:
     "Where the experiment notebooks are: `$SOAR_EXPERIMENTS`, the checkout's `nbs/experiments`, else the package's copies."

@@ -10,12 +10,12 @@ from pathlib import Path
 import numpy as np
 import torch
 from .utils import atomic_write_json, atomic_write_bytes, file_sha256, read_jsonl, write_jsonl, Progress
-from .config import SoarConfig, load_config
+from .config import SoarConfig, load_config, write_run_config
 from .prompts import format_teacher
 from .promotion import PromotionConfig, PromotionState, promotion_step, inner_steps
 from .policy import load_policy
 from .generation import encode_prompt, make_generator
-from .rloo import RLOOUpdater, RLOOConfig, rloo_advantages
+from .rloo import RLOOUpdater, RLOOConfig, learner_rloo_config, rloo_advantages
 from .inner import InnerSettings, InnerTask, derive_seed, greedy_accuracy, intrinsic_rewards
 from .executors import make_executor
 from .teacher import TeacherCollapse, sample_parsable, sample_teacher, partition   # also importable from here, as before
@@ -199,29 +199,16 @@ class SoarRun:
         self.cfg, self.d_train, self.out, self.progress = cfg, list(d_train), Path(out), progress
         if len(self.d_train) < 1: raise ValueError("SoarRun: D_train is empty (did the fail@k filter keep any problem?)")
         self.out.mkdir(parents=True, exist_ok=True)
-        cfg_file = self.out/'config.json'
-        if cfg_file.exists() and not resume and (self.out/'metrics.jsonl').exists():
+        if (self.out/'config.json').exists() and not resume and (self.out/'metrics.jsonl').exists():
             raise FileExistsError(f"{self.out} already holds a run; pass resume=True to continue it or use a new directory")
-        if resume and cfg_file.exists():
-            old = load_config(cfg_file)
-            if old.to_dict() != cfg.to_dict():
-                diff = [k for k in cfg.to_dict() if cfg.to_dict()[k] != old.to_dict()[k]]
-                raise ValueError(f"resume: config differs from {cfg_file} in {diff}; resume with the same config")
-        atomic_write_json(cfg_file, cfg.to_dict())
+        write_run_config(self.out, cfg, resume)         # resuming: the run's config.json must be this config
         kw = dict(precision=cfg.precision, device=cfg.device, lora=({'r': cfg.lora_rank} if cfg.lora_rank else None),
                   gradient_checkpointing=cfg.gradient_checkpointing)
         self.teacher, self.student = load_policy(model_path, **kw), load_policy(model_path, **kw)
         self.teacher_gen = make_generator(self.teacher, backend=cfg.backend)
         self.student_gen = make_generator(self.student, backend=cfg.backend)
-        self.updater = RLOOUpdater(self.teacher, RLOOConfig(lr=cfg.teacher_lr, beta=cfg.teacher_beta, warmup_steps=cfg.teacher_warmup,
-                                                            total_steps=cfg.outer_steps, schedule=cfg.teacher_schedule,
-                                                            micro_batch_size=cfg.teacher_micro_batch,
-                                                            temperature=cfg.teacher_temperature,
-                                                            max_grad_norm=cfg.teacher_max_grad_norm or None,
-                                                            weight_decay=cfg.teacher_weight_decay))
-        self.pcfg = PromotionConfig(tau=cfg.tau, window=cfg.window, window_after_promotion=cfg.window_after_promotion,
-                                    inner_steps=cfg.inner_steps, inner_steps_after_promotion=cfg.inner_steps_after_promotion,
-                                    inner_steps_growth=cfg.inner_steps_growth, median_student=cfg.median_student)
+        self.updater = RLOOUpdater(self.teacher, learner_rloo_config(cfg, 'teacher'))   # the students': the same function
+        self.pcfg = PromotionConfig.from_config(cfg)
         self.settings = InnerSettings(cfg.student, prompts=cfg.prompt_set, verifier=cfg.grader_name, median_student=cfg.median_student)
         self.executor = make_executor(cfg.executor)
         self.promo, self.step, self.low_streak = PromotionState(), 0, 0

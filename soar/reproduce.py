@@ -35,12 +35,16 @@ def run_stage(out, stage: str, notebooks: bool = True, progress: bool = True, jo
     mark_done(out, stage, time.perf_counter() - t0, jobs=jobs if stage in ('soar', 'eval') else 1, info=info)
     return info
 
-def run_reproduce(preset: str = 'toy', seeds=(0, 1, 2), out='runs/reproduce-toy', overrides: dict | None = None,
+def run_reproduce(preset: str | ReproducePlan = 'toy', seeds=(0, 1, 2), out='runs/reproduce-toy', overrides: dict | None = None,
                   resume: bool = False, notebooks: bool = True, stages=STAGES, force=(), progress: bool = True,
                   jobs: int | None = None) -> dict:
-    "The whole chain (see above); returns `{stage: DONE info}`, also written to `out/reproduce_summary.json`."
-    plan = make_plan(preset, seeds, overrides)
-    jobs = default_jobs(preset) if jobs is None else max(1, int(jobs))
+    """The whole chain (see above); returns `{stage: DONE info}`, also written to `out/reproduce_summary.json`. `preset`:
+    a preset name (with `seeds` and `overrides`), or a plan made already (`make_plan`: its own seeds; `soar reproduce`)."""
+    if isinstance(preset, ReproducePlan):
+        if overrides: raise ValueError("run_reproduce: overrides go with a preset name; a ReproducePlan is already made")
+        plan = preset
+    else: plan = make_plan(preset, seeds, overrides)
+    jobs = default_jobs(plan.preset) if jobs is None else max(1, int(jobs))
     out = Path(out).resolve()
     init_reproduce(out, plan, resume=resume)
     bad = [s for s in list(stages) + list(force) if s not in STAGES]

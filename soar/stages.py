@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from .config import SoarConfig, make_config
+from .config import SoarConfig, make_config, write_run_config
 from .data import Problem, load_benchmark, load_jsonl, load_split, wrong_answers
 from .diversity import get_embedder, named_embedder, question_diversity, teacher_dynamics
 from .evaluation import (EvalTask, base_method, hard_only, load_results, ood_method, pq_method, ps_method,
@@ -105,15 +105,17 @@ def soar_stage(out, notebooks: bool = True, progress: bool = False, jobs: int = 
     for kind, seed in needed_runs(plan):
         d = run_dir(out, kind, seed)
         if (d/'summary.json').exists(): continue
-        ov, resume = soar_overrides(plan, kind, seed), (d/'config.json').exists()
+        resume = (d/'config.json').exists()
         if jobs > 1:
             cmd = [sys.executable, '-m', 'soar.cli', 'run', '--preset', plan.preset, '--out', str(d)]
-            for k, v in ov.items(): cmd += ['--set', f'{k}={v}']
+            for k, v in soar_overrides(plan, kind, seed).items(): cmd += ['--set', f'{k}={v}']
             todo.append((cmd + ['--resume'] * resume + ['--no-notebook'] * (not notebooks), out/'soar'/f'{d.name}.log'))
             continue
         if progress: print(f"SOAR {kind} seed {seed}" + (' (resuming)' if resume else ''), flush=True)
-        if notebooks: run_notebook('soar_run', d, preset=plan.preset, overrides=ov, resume=resume)
-        else: run_soar(plan.preset, ov, d, resume=resume, progress=progress)
+        cfg = soar_config(plan, kind, seed)            # built once, written as `soar run` writes it, and run
+        cfg_file = write_run_config(d, cfg, resume)
+        if notebooks: run_notebook('soar_run', d, config=cfg_file, resume=resume)
+        else: run_soar(cfg, out=d, resume=resume, progress=progress)
     if todo:                                   # progress in outer steps (each run's metrics.jsonl: a line per finished step)
         dirs = [run_dir(out, k, s) for k, s in needed_runs(plan)]
         steps = sum(soar_config(plan, k).outer_steps for k, _ in needed_runs(plan))

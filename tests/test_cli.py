@@ -24,11 +24,16 @@ def sets(d): return [a for k, v in d.items() for a in ('--set', f'{k}={v}')]
 
 def test_run_and_reproduce_with_relative_paths(tmp_path):
     cwd = tmp_path/'elsewhere'; cwd.mkdir()
-    r = soar('run', '--preset', 'toy', '--out', 'runs/toy', *sets(RUN_TINY), cwd=cwd)
+    r = soar('run', '--preset', 'toy', '--out', 'runs/toy', *sets({**RUN_TINY, 'student.lr': '3e-4'}), cwd=cwd)
     run = cwd/'runs'/'toy'
     rows = [json.loads(l) for l in (run/'metrics.jsonl').read_text().splitlines()]
     assert len(rows) == 1 and rows[0]['step'] == 0
     assert (run/'soar_run.ipynb').exists() and (run/'config.json').exists() and not (run/'runs').exists()
+    # the notebook ran the config the CLI wrote (its path is the notebook's `config` parameter), with the --set value
+    assert json.loads((run/'config.json').read_text())['student']['lr'] == 3e-4
+    nb = json.loads((run/'soar_run.ipynb').read_text())
+    injected = [''.join(c['source']) for c in nb['cells'] if 'injected-parameters' in c['metadata'].get('tags', [])]
+    assert len(injected) == 1 and f"config = {str(run/'config.json')!r}".replace("'", '"') in injected[0], injected
     # progress reached the terminal through papermill, and no warning a user cannot act on
     assert 'fail@8: ' in r.stdout and 'SOAR outer steps: 1/1' in r.stdout and 'ETA' in r.stdout, r.stdout[-2000:]
     for noise in ('TqdmWarning', 'IProgress', 'without encryption'): assert noise not in r.stderr, r.stderr[-2000:]

@@ -22,10 +22,11 @@ def test_paper_notes_print_the_same_table():
 def test_soar_run_paper_saves_the_teacher_step(tmp_path, monkeypatch, dataset, saved):
     import soar.experiment
     from soar.cli import main
-    from soar.config import make_config
+    from soar.config import load_config
     got = {}
-    monkeypatch.setattr(soar.experiment, 'run_soar', lambda preset, ov, out, resume=False: got.update(preset=preset, ov=ov) or {})
+    monkeypatch.setattr(soar.experiment, 'run_soar', lambda cfg, out, resume=False: got.update(cfg=cfg) or {})
     rc = main(['run', '--preset', 'paper', '--out', str(tmp_path/'run'), '--no-notebook',
                '--set', f'dataset={dataset}', '--set', f"data_dir={ROOT/'tests'/'fixtures'/'data'}"])
-    assert rc == 0 and got['preset'] == 'paper'
-    assert make_config('paper', **got['ov']).teacher_save_steps == saved
+    assert rc == 0 and got['cfg'].backend == 'vllm' and got['cfg'].dataset == dataset     # the paper preset's config
+    assert got['cfg'].teacher_save_steps == saved
+    assert load_config(tmp_path/'run'/'config.json') == got['cfg']                         # the run's config.json holds it
