@@ -73,6 +73,7 @@ def _env() -> dict:
     "Environment of worker subprocesses: one BLAS/OpenMP thread each unless the caller chose otherwise."
     return {**os.environ, 'OMP_NUM_THREADS': os.environ.get('OMP_NUM_THREADS', '1'), 'TOKENIZERS_PARALLELISM': 'false'}
 
+# %% ../nbs/36_stages.ipynb #f7a3449b
 def run_parallel(cmds: list[tuple[list[str], Path]], jobs: int, progress: bool = False, poll: float = 0.5,
                  units: tuple | None = None) -> None:
     "Run `(argv, log file)` commands, at most `jobs` at a time; after all ended, raise if any failed (naming its log). The progress line counts commands, or `units = (total, count, name)`: `count()` of the `total` units of work done so far (e.g. result files written)."
@@ -99,6 +100,7 @@ def run_parallel(cmds: list[tuple[list[str], Path]], jobs: int, progress: bool =
         tail = failed[0].read_text()[-2000:]
         raise RuntimeError(f"{len(failed)} job(s) failed; see {', '.join(map(str, failed))}. Last lines of the first:\n{tail}")
 
+# %% ../nbs/36_stages.ipynb #4937e5da
 def soar_stage(out, notebooks: bool = True, progress: bool = False, jobs: int = 1) -> dict:
     "Stage 2: every needed SOAR run (skipping finished ones, resuming killed ones); returns their summaries."
     out = Path(out); plan = load_plan(out); info, todo = {}, []
@@ -156,6 +158,7 @@ def reference_pool(plan: ReproducePlan, cfg: SoarConfig, pool: list, train: list
     k = plan.reference_k
     return (f'Real {name} ({k if k is not None and k < len(ref) else len(ref)})', ref)
 
+# %% ../nbs/36_stages.ipynb #2e3afa4b
 def promotions(d: Path) -> int:
     "How many promotions the SOAR run in `d` made: the distinct promotions of its PQ file (what PQ is built from), else its summary's count."
     f, s = d/'promotion_questions.jsonl', d/'summary.json'
@@ -168,6 +171,7 @@ def pq_wrong_method(pq_sets: list, name: str = 'SOAR-PQ, wrong answers'):
     m = pq_method(pq_sets, name)
     return replace(m, synthetic=lambda src, seed, task, cfg: wrong_answers(m.synthetic(src, seed, task, cfg)), key={**m.key, 'kind': 'pq_wrong'})
 
+# %% ../nbs/36_stages.ipynb #ab0baf3e
 def evaluation_jobs(out, ood: bool = False):
     "`(task, config, jobs, skipped)`: the evaluation task and `[(MethodSpec, student seeds)]` of the main (or OOD) table."
     from soar.outer import teacher_checkpoint   # lazy: soar.outer imports torch, which `soar reproduce --help` does not need
@@ -213,6 +217,7 @@ def evaluation_jobs(out, ood: bool = False):
         jobs.append((real_method(name, ref, k=plan.reference_k), all_seeds))
     return task, ec, jobs, skipped
 
+# %% ../nbs/36_stages.ipynb #ee7edb0d
 def teacher_notes(out) -> dict[str, str]:
     "`{method: note}` for Grounded-T / Intrinsic-T: which teacher step was sampled, and any fallback to the final teacher."
     from soar.outer import teacher_checkpoint   # lazy: torch (see evaluation_jobs)
@@ -226,6 +231,7 @@ def teacher_notes(out) -> dict[str, str]:
             '; ' + '; '.join(falls) if falls else '')
     return notes
 
+# %% ../nbs/36_stages.ipynb #67edf71a
 def eval_units(out) -> list[dict]:
     "Every (table, method, seed) to evaluate, with a relative cost (training steps × group multiplier; inference: 0.1)."
     plan = load_plan(out); units = []
@@ -252,6 +258,7 @@ def eval_worker(out, worker: int, n_workers: int, progress: bool = True) -> int:
         run_evaluation([jobs[u['job']][0]], task, ec, seeds=[u['seed']], out_dir=out/'eval'/u['table'], progress=progress)
     return len(mine)
 
+# %% ../nbs/36_stages.ipynb #62bc0eaa
 def eval_stage(out, progress: bool = False, jobs: int = 1) -> dict:
     "Stage 3: every (method, seed) of the main table (and the OOD table); each result file is written atomically and reused."
     out = Path(out); plan = load_plan(out); info = {}
@@ -303,6 +310,7 @@ def _mean_sd(vals) -> tuple[float, float]:
     v = np.asarray(vals, dtype=float)
     return float(v.mean()), (float(v.std(ddof=1)) if len(v) > 1 else float('nan'))
 
+# %% ../nbs/36_stages.ipynb #3e729782
 def analysis_stage(out, progress: bool = False) -> dict:
     "Stage 4: diversity and quality of every method's question set, teacher dynamics of every SOAR run."
     from soar.generation import SamplingParams   # lazy: soar.generation imports torch, which `soar reproduce --help` does not need
