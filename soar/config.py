@@ -48,6 +48,7 @@ class StudentConfig:
 _PARAM_DTYPE = {'fp32': 'float32', 'bf16-mixed': 'float32', 'bf16': 'bfloat16', 'fp16': 'float16'}   # as soar.policy.PRECISIONS
 _LEGACY_PRECISION = {'float32': 'fp32', 'bfloat16': 'bf16', 'float16': 'fp16'}
 
+# %% ../nbs/00a_config.ipynb #0df371ac
 @dataclass
 class SoarConfig:
     "Every setting of a SOAR run (defaults: the paper's where it gives one, except hardware, `grader` and `student_prompt`, which the `paper` preset sets; docs/paper-notes.md)."
@@ -242,6 +243,7 @@ LEGACY_KEYS: dict[str, tuple] = {   # flat names of earlier versions (still acce
     'beta': ('teacher_beta', 'student.beta'),
 }
 
+# %% ../nbs/00a_config.ipynb #3469de04
 _TRUE, _FALSE = ('1', 'true', 'yes', 'on'), ('0', 'false', 'no', 'off')
 
 def _type_name(tp) -> str: return getattr(tp, '__name__', None) if typing.get_origin(tp) is None else str(tp).replace('typing.', '')
@@ -282,6 +284,7 @@ def parse_value(key: str, tp, v):
     except (ValueError, json.JSONDecodeError): raise ConfigError(f"{key}: cannot parse {v!r} as {_type_name(tp)}") from None
     return v                                                    # str (and anything untyped)
 
+# %% ../nbs/00a_config.ipynb #596d4546
 def with_overrides(base, overrides, aliases: dict | None = None, where: str = '', unknown: str = 'unknown config key'):
     """`base` (a config dataclass instance, or the class: its defaults) with `overrides` `{key: value}` applied and
     parsed by field type; `a.b` sets field `b` of the nested config `a`; `aliases` maps a key to the key(s) it sets."""
@@ -305,6 +308,7 @@ def with_overrides(base, overrides, aliases: dict | None = None, where: str = ''
         kw[name] = with_overrides(cur, sub, where=f'{where}{name}.', unknown=unknown)
     return cls(**kw) if isinstance(base, type) else replace(base, **kw)
 
+# %% ../nbs/00a_config.ipynb #a8ce170b
 def field_type(cls, key: str, aliases: dict | None = None):
     "The type hint of `key` in the config dataclass `cls` (`a.b`: field `b` of the nested config `a`; an alias: its first key)."
     key = (aliases or {}).get(key, (key,))[0]
@@ -315,6 +319,7 @@ def field_type(cls, key: str, aliases: dict | None = None):
     if not dataclasses.is_dataclass(hints[name]): raise ConfigError(f"{key}: {name} has no sub-keys")
     return field_type(hints[name], rest)
 
+# %% ../nbs/00a_config.ipynb #63b515ca
 def make_config(preset: str = 'toy', **overrides) -> SoarConfig:
     """A validated config: the dataclass defaults, then the preset, then `overrides` (strings are parsed by field type;
     `student.KEY` keys come in as `**{'student.lr': ...}`, the `LEGACY_KEYS` as plain keywords)."""
