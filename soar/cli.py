@@ -71,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="also copy the executed report notebook here, e.g. nbs/results/toy.ipynb (the docs site's Results section)")
     return p
 
+# %% ../nbs/90_cli.ipynb #fb5f1778
 def _seeds(s: str | None) -> tuple[int, ...] | None:
     from soar.config import ConfigError
     if s is None: return None
@@ -88,6 +89,7 @@ def _abs_overrides(overrides: dict) -> dict:
     return {k: _abspath(v) if k.split('.')[-1] in PATH_KEYS and v and Path(v).expanduser().exists() else v
             for k, v in overrides.items()}
 
+# %% ../nbs/90_cli.ipynb #531b56d7
 def _check_data(cfg) -> None:
     "Fail early, in one line, when a config names benchmark data that is not there."
     from soar.data import BENCHMARKS
@@ -98,6 +100,7 @@ def _check_data(cfg) -> None:
         if not f.exists(): raise FileNotFoundError(f"{f}: no such benchmark file (dataset={cfg.dataset!r})")
     elif cfg.dataset != 'toy' and not Path(cfg.dataset).exists(): raise FileNotFoundError(f"dataset={cfg.dataset!r}: no such file")
 
+# %% ../nbs/90_cli.ipynb #00f67e25
 def _reproduce(args) -> int:
     from soar.config import ConfigError, parse_overrides
     from soar.plan import STAGES, make_plan
@@ -129,6 +132,7 @@ def _report(args) -> int:
     if args.publish: print(publish_report(_abspath(args.dir), _abspath(args.publish)))
     return 0
 
+# %% ../nbs/90_cli.ipynb #46040127
 def main(argv=None) -> int:
     "Entry point of the `soar` command: 0 on success; a bad input is one line on stderr and exit status 2."
     import os; os.environ.setdefault('HF_HUB_DISABLE_PROGRESS_BARS', '1')   # before transformers is imported: no model-loading bars
@@ -145,7 +149,6 @@ def main(argv=None) -> int:
         if type(e).__name__ != 'PapermillExecutionError': raise
         print(f"{where}: error: the notebook stopped at cell {e.exec_count}: {e.ename}: {e.evalue} "
               f"(the executed notebook, with the traceback, is under {_abspath(getattr(args, 'out', None) or args.dir)})", file=sys.stderr); return 1
-
 
 # %% ../nbs/90_cli.ipynb #041e22f0
 def _run(args) -> int:
