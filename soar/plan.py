@@ -26,6 +26,7 @@ STAGES = ('filter', 'soar', 'eval', 'analysis', 'report')
 OOD_METHODS = ('base', 'hard', 'pq', 'ps', 'grounded', 'intrinsic', 'reference')   # Table 6's rows this chain can fill
 TEACHER_LEVEL = ('pq', 'ps', 'grounded', 'base_t', 'intrinsic')   # rows whose students per seed `students_per` can set
 
+# %% ../nbs/35_plan.ipynb #1f7cee61
 @dataclass
 class ReproducePlan:
     "What `soar reproduce` runs: a SOAR preset, the seeds, and the scale knobs of each stage."
@@ -103,6 +104,7 @@ REPRODUCE_PRESETS: dict[str, dict] = {
                   embedder='qwen3-embedding-8b', ood_methods=OOD_METHODS),   # B.8 seeds; PQ from >= 2 promotions; §5.2 Qwen3 embeddings
 }
 
+# %% ../nbs/35_plan.ipynb #24050953
 _PLAN_PARTS = ('preset', 'seeds', 'soar', 'intrinsic', 'eval')   # make_plan's arguments and the routed overrides
 _PLAN_KNOBS = tuple(sorted(f.name for f in fields(ReproducePlan) if f.name not in _PLAN_PARTS))
 
@@ -137,6 +139,7 @@ def make_plan(preset: str = 'toy', seeds=None, overrides: dict | None = None) ->
     validate_plan(plan)
     return plan
 
+# %% ../nbs/35_plan.ipynb #b5edcd00
 PAPER_TEACHER_STEP = {'math': 200, 'harp': 170}   # B.7: "170 steps for all HARP-trained models, 200 steps for all MATH-trained models"
 
 def read_teacher_step(plan: ReproducePlan, cfg: SoarConfig) -> int | None:
@@ -157,6 +160,7 @@ def save_teacher_step(preset: str, ov: dict, step: int | None = None) -> dict:
     if new.teacher_save_steps == cfg.teacher_save_steps: return ov
     return {**ov, 'teacher_save_steps': ','.join(str(s) for s in new.teacher_save_steps)}
 
+# %% ../nbs/35_plan.ipynb #b290ba8c
 def _run_overrides(plan: ReproducePlan, kind: str, seed: int) -> dict:
     if kind not in ('grounded', 'intrinsic'): raise ValueError(f"kind must be 'grounded' or 'intrinsic', got {kind!r}")
     return {**plan.soar, **(plan.intrinsic if kind == 'intrinsic' else {}), 'teacher_mode': kind, 'seed': int(seed)}
@@ -170,6 +174,7 @@ def soar_config(plan: ReproducePlan, kind: str = 'grounded', seed: int | None = 
     ov = _run_overrides(plan, kind, plan.seeds[0] if seed is None else seed)
     return teacher_step_config(plan.preset, make_config(plan.preset, **ov), plan.teacher_step)
 
+# %% ../nbs/35_plan.ipynb #5fb10e9a
 def validate_plan(plan: ReproducePlan) -> ReproducePlan:
     "Build every config the chain will use (SOAR runs, fresh students), so that a bad key fails before any work."
     cfg = soar_config(plan, 'grounded'); soar_config(plan, 'intrinsic')
@@ -309,6 +314,7 @@ PAPER_VALUES: tuple[tuple[str, str, object, str], ...] = (    # (where, key, the
     ('eval.olympiadbench', 'fixed_step', 50, 'B.6: "of 50 steps"'),
 )
 
+# %% ../nbs/35_plan.ipynb #e40bd339
 def _attr(obj, key: str):
     for k in key.split('.'): obj = obj[k] if isinstance(obj, dict) else getattr(obj, k)
     return obj
@@ -331,6 +337,7 @@ def paper_value(where: str, key: str):
                    **{'intrinsic.outer_steps': soar_config(plan, 'intrinsic').outer_steps})
     return derived[key] if key in derived else _attr(plan, key)
 
+# %% ../nbs/35_plan.ipynb #9629e20f
 def paper_values_check() -> list[tuple]:
     "The rows of `PAPER_VALUES` where the `paper` preset gives another value: `(where, key, paper, ours, citation)`."
     out = []
