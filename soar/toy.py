@@ -88,6 +88,7 @@ def toy_lazy(question: str) -> str:
     t = [int(x) for x in question.split('+')]
     return f'\\boxed{{{t[0] + t[1]}}}'
 
+# %% ../nbs/13_toy.ipynb #82066a73
 @dataclass
 class ToyConfig:
     "Everything the toy world model depends on (its hash names the cache entry)."
@@ -125,6 +126,7 @@ class ToyConfig:
         "What the built model depends on: this config and the prompt strings."
         return dict(config=asdict(self), student=TOY_STUDENT_TEMPLATE, teacher=TOY_TEACHER_PROMPT, format=4)
 
+# %% ../nbs/13_toy.ipynb #a535688b
 def toy_near_miss(question: str, rng: random.Random) -> str:
     "A wrong product a student might write: one row of the table off (`a*b` +- a or +- b)."
     a, b = map(int, question.split('*'))
@@ -178,6 +180,7 @@ def _accumulate_batch(model, tok, examples, chunks: int) -> float:
         l.backward(); loss += l.item()
     return loss
 
+# %% ../nbs/13_toy.ipynb #ebf04081
 def pretrain_toy(config: ToyConfig | None = None, progress: bool = False, log_every: int = 25):
     "Train the toy world model from scratch. Returns `(model, tokenizer, record)`."
     import torch   # lazy: importing soar.toy for its problem families needs no torch
@@ -205,6 +208,7 @@ def pretrain_toy(config: ToyConfig | None = None, progress: bool = False, log_ev
                   threads=torch.get_num_threads(), n_params=sum(p.numel() for p in model.parameters()))
     return model.eval(), tok, record
 
+# %% ../nbs/13_toy.ipynb #07c153f9
 def build_toy_model(config: ToyConfig | None = None, progress: bool = False) -> Path:
     "The cached folder of the toy world model for `config` (default `ToyConfig()`), pretrained on first use."
     c = config or ToyConfig()
