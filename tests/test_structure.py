@@ -129,7 +129,8 @@ def test_checker_sees_violations(tmp_path):
 
 
 def test_module_sizes():
-    sizes = {m: len(p.read_text().splitlines()) for m, p in modules().items()}
+    # exported lines: nbdev's `# %%` cell markers are not code (splitting a long cell into small ones adds one each)
+    sizes = {m: sum(not l.startswith('# %%') for l in p.read_text().splitlines()) for m, p in modules().items()}
     over = {m: n for m, n in sizes.items() if n > MAX_LINES and m not in PENDING_SPLIT}
     assert not over, f"modules over {MAX_LINES} lines (split them by job): " + ', '.join(f"soar/{m}.py ({n})" for m, n in sorted(over.items()))
     done = [m for m in PENDING_SPLIT if sizes.get(m, 0) <= MAX_LINES]
