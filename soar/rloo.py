@@ -44,6 +44,7 @@ def _device(model):
     if hasattr(model, 'policy') and not isinstance(model, nn.Module): return model.policy.device
     return next(_unwrap(model).parameters()).device
 
+# %% ../nbs/12_rloo.ipynb #2477e28e
 def pad_batch(prompt_ids_list, completion_ids_list, pad_id=0, device='cpu'):
     "Lay out `[left-padded prompt | right-padded completion]`: `input_ids, attention_mask, position_ids, completion_ids, completion_mask`."
     B = len(prompt_ids_list)
@@ -57,6 +58,7 @@ def pad_batch(prompt_ids_list, completion_ids_list, pad_id=0, device='cpu'):
     t = lambda x: x.to(device)
     return t(ids), t(mask), t(pos), t(ids[:, P:]), t(mask[:, P:])
 
+# %% ../nbs/12_rloo.ipynb #55f150ac
 def _shared_prefix_scores(model, prompt, completion_ids_list, pad_id, device, hidden=False):
     """Logits `[B, C, V]` (or, `hidden=True`, the final hidden states `[B, C, H]`) for B completions of ONE prompt:
     the prompt is run once, its KV cache repeated B times."""
@@ -72,6 +74,7 @@ def _shared_prefix_scores(model, prompt, completion_ids_list, pad_id, device, hi
     out2 = fwd(input_ids=cids, attention_mask=am, position_ids=pos, past_key_values=cache, use_cache=True)
     return torch.cat([out[get][:, -1:].expand(B, 1, -1), out2[get][:, :-1]], 1), cids, cmask
 
+# %% ../nbs/12_rloo.ipynb #7b4ea9f9
 def _token_logps(logits, cids, temperature):
     "log_softmax(logits / T)[token], in float32, without a second `[B, C, V]` tensor."
     if logits.dtype in (torch.float16, torch.bfloat16): logits = logits.float()
@@ -87,6 +90,7 @@ def _chunked_logps(head, hidden, cids, temperature, chunk):
     return torch.cat([checkpoint(f, hidden[:, s:s + chunk], cids[:, s:s + chunk], use_reentrant=False) if grad
                       else f(hidden[:, s:s + chunk], cids[:, s:s + chunk]) for s in range(0, hidden.shape[1], chunk)], 1)
 
+# %% ../nbs/12_rloo.ipynb #2e0db817
 def completion_logprobs(model, prompt_ids_list, completion_ids_list, temperature=1.0, pad_id=0, share_prefix=True,
                         logits_chunk=None):
     """Per-token log-probs `[B, C]` of the completion tokens given the prompt, and the completion mask `[B, C]`.
@@ -180,6 +184,7 @@ def plan_micro_batches(prompt_ids_list, completion_ids_list, micro_batch_size, s
     singles.sort(key=lambda i: len(prompt_ids_list[i]) + len(completion_ids_list[i]))
     return plan + [singles[b:b + micro_batch_size] for b in range(0, len(singles), micro_batch_size)]
 
+# %% ../nbs/12_rloo.ipynb #03315478
 def activation_bytes_per_token(model, autocast_dtype=None, checkpointing=False) -> int:
     """Bytes autograd keeps per scored token for the backward (a Llama-style decoder): per layer ~8·hidden + 4·MLP
     values in the compute dtype plus the float32 residual stream; with checkpointing only each layer's input."""
@@ -199,12 +204,14 @@ def auto_micro_batch(model, tokens_per_rollout: int, free_bytes: int, autocast_d
     per_rollout = tokens_per_rollout * per_tok + min(logits_chunk or tokens_per_rollout, tokens_per_rollout) * V * 12
     return int(max(1, min(max_size, fraction * free_bytes // per_rollout)))
 
+# %% ../nbs/12_rloo.ipynb #d1a15d4c
 def frozen_copy(model):
     "A frozen (no-grad, eval-mode) deep copy of a module, for the KL reference."
     ref = copy.deepcopy(_unwrap(model)).eval()
     for p in ref.parameters(): p.requires_grad_(False)
     return ref
 
+# %% ../nbs/12_rloo.ipynb #25a54d6b
 class RLOOUpdater:
     "One RLOO learner: `step(prompt_ids_list, completion_ids_list, advantages) -> stats` does one on-policy update."
     def __init__(self, policy, config: RLOOConfig | None = None, ref=None, ref_state=None):
