@@ -48,6 +48,7 @@ _ST_DTYPES = {torch.float64: 'F64', torch.float32: 'F32', torch.float16: 'F16', 
 class CheckpointError(RuntimeError):
     "A checkpoint that cannot be loaded (missing, truncated, corrupted, old format); the message names the file."
 
+# %% ../nbs/24_outer.ipynb #7b7ad68c
 def _write_chunk(f, b):
     "One write of the checkpoint writer (a seam for the full-disk test)."
     f.write(b)
@@ -71,6 +72,7 @@ def write_safetensors(tensors: dict, path, chunk: int = 64 << 20) -> str:
         f.flush(); os.fsync(f.fileno())
     return sha.hexdigest()
 
+# %% ../nbs/24_outer.ipynb #7a780421
 def _encode(x, tensors: dict, key: str):
     "JSON form of a state: tensors go to `tensors[key]` (a reference, no copy); tuples, int-keyed dicts and arrays are tagged."
     if isinstance(x, torch.Tensor): tensors[key] = x; return {'__tensor__': key}
@@ -95,6 +97,7 @@ def _decode(x, tensors: dict):
     if '__items__' in x: return {_decode(k, tensors): _decode(v, tensors) for k, v in x['__items__']}
     return {k: _decode(v, tensors) for k, v in x.items()}
 
+# %% ../nbs/24_outer.ipynb #2f738f67
 def _fsync_dir(d):
     try:
         fd = os.open(d, os.O_RDONLY)
@@ -106,6 +109,7 @@ def _step_dirs(root: Path) -> list[Path]:
     "Complete-looking checkpoint directories `step-NNNNNN`, newest first."
     return sorted((p for p in root.glob('step-*') if p.is_dir() and p.name[5:].isdigit()), key=lambda p: -int(p.name[5:]))
 
+# %% ../nbs/24_outer.ipynb #f71f291b
 def write_checkpoint(root, name: str, state: dict) -> Path:
     "Write `state` to `root/name/` (weights.safetensors + state.json): built in a temp directory, renamed into place when complete. Not yet current: see `commit_checkpoint`."
     root = Path(root); root.mkdir(parents=True, exist_ok=True)
@@ -125,6 +129,7 @@ def write_checkpoint(root, name: str, state: dict) -> Path:
         shutil.rmtree(tmp, ignore_errors=True); raise
     return final
 
+# %% ../nbs/24_outer.ipynb #5f8d4115
 def commit_checkpoint(root, name: str, keep: int = 2):
     "Make `root/name` the current checkpoint (atomic rewrite of `root/latest.json`); keep it and the `keep`-1 previous ones, drop the rest."
     root = Path(root)
@@ -135,6 +140,7 @@ def commit_checkpoint(root, name: str, keep: int = 2):
     for old in [p for p in _step_dirs(root) if int(p.name[5:]) > n] + list(root.glob('.step-*.tmp')):
         shutil.rmtree(old, ignore_errors=True)         # never made current / left by a crash mid-write
 
+# %% ../nbs/24_outer.ipynb #b563fe05
 def read_checkpoint(path) -> dict:
     "Load one checkpoint directory, checked (size, sha256, safetensors header); `CheckpointError` naming the file otherwise."
     from safetensors.torch import load_file
@@ -153,6 +159,7 @@ def read_checkpoint(path) -> dict:
     except Exception as e: raise CheckpointError(f"{wf}: not a readable safetensors file ({e})") from None
     return _decode(meta['state'], tensors)
 
+# %% ../nbs/24_outer.ipynb #27bb9fe3
 def load_latest_checkpoint(root):
     "The newest checkpoint under `root` that loads: `(state, dir)`, or `(None, None)` if there is none. A damaged one is skipped with a warning naming its file; if all are damaged, `CheckpointError` lists them."
     root = Path(root)
@@ -172,7 +179,6 @@ def load_latest_checkpoint(root):
             errors.append(str(e)); warnings.warn(f"checkpoint {d.name} skipped: {e}")
     if errors: raise CheckpointError(f"no loadable checkpoint in {root}: " + '; '.join(errors))
     return None, None
-
 
 # %% ../nbs/24_outer.ipynb #9ac032ae
 def teacher_checkpoint_dir(run_dir, step: int) -> Path:
