@@ -88,7 +88,7 @@ def main():
                   f"(by step {row['pass1_by_step']}), {rec['seconds']} s", flush=True)
             res['runs'] = [r for r in res['runs'] if (r['label'], r['share'], r['seed']) != (a.label, share, seed)] + [row]
     res.update(date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'), machine=platform.machine(),
-               cpus=os.cpu_count(), eval=ec.to_dict() | {'student': ec.student.__dict__} if hasattr(ec.student, '__dict__') else ec.to_dict())
+               cpus=os.cpu_count(), eval=ec.to_dict())
     atomic_write_json(a.result, res)
 
 
