@@ -12,6 +12,7 @@ from .promotion import median_student
 from .policy import load_policy
 from .generation import TransformersGenerator, make_generator
 from .vllm import VLLMGenerator
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['EXECUTORS', 'InProcessExecutor', 'ray_available', 'ensure_ray', 'generator_spec', 'actor_policy_config',
@@ -125,102 +126,104 @@ class RayExecutor:
         self.actors, self.pids, self.inflight, self.spec = [], {}, {}, None
         self.stats = dict(tasks=0, retried=0, replaced=0, put_s=0.0, wait_s=0.0, state_s=0.0)
 
-    # --- the pool
-    def _start(self, n: int):
-        ray = ensure_ray()
-        cfg, backend, gkw, gpu, threads = self.spec
-        Actor = ray.remote(num_gpus=1 if gpu else 0, num_cpus=1, max_restarts=0, max_task_retries=0)(StudentWorker)
-        new = [Actor.remote(cfg, backend, gkw, threads) for _ in range(n)]
-        for a, pid in zip(new, ray.get([a.pid.remote() for a in new])): self.pids[a] = pid
-        self.actors += new
-        return new
-
-    def _ensure_pool(self, policy, generator, n_tasks: int):
-        if self.actors: return
-        ray = ensure_ray()
-        gpu = policy.device.type == 'cuda'
-        backend, gkw = generator_spec(generator)
-        threads = self.threads or (None if gpu else torch.get_num_threads())
-        self.spec = (actor_policy_config(policy, gpu), backend, gkw, gpu, threads)
-        res = ray.cluster_resources()
-        n = self.n_actors or max(1, int(res.get('GPU', 0) if gpu else res.get('CPU', 1)))
-        if gpu and not res.get('GPU'): raise RuntimeError("executor='ray': the student is on a GPU but the Ray cluster has no GPU")
-        self._start(min(n, n_tasks) if not self.n_actors else n)
-
-    def _lost(self, actor):
-        "Forget a dead actor and start a replacement (the pool keeps its size)."
-        if actor in self.actors:
-            self.actors.remove(actor); self.pids.pop(actor, None)
-            self.stats['replaced'] += 1
-            return self._start(1)[0]
-
     def close(self):
         "Stop the actors (the Ray connection stays)."
         import ray
         for a in self.actors: ray.kill(a)
         self.actors, self.pids = [], {}
 
-    # --- one outer step
-    def run(self, tasks, policy, generator, baseline_state, q_r, base_accuracy: float, settings,
-            keep_median_state: bool = True, progress=None) -> list[InnerResult]:
-        ray = ensure_ray()
-        dead = _dead_errors(ray)
-        self._ensure_pool(policy, generator, len(tasks))
-        t0 = time.perf_counter()
-        box = [ray.put(dict(baseline={n: t.detach().to('cpu') for n, t in baseline_state.items()}, q_r=list(q_r),
-                            base_accuracy=base_accuracy, settings=settings))]          # once per outer step
-        self.stats['put_s'] += time.perf_counter() - t0
-        results: list[InnerResult | None] = [None] * len(tasks)
-        holder, tries, avoid = {}, [0] * len(tasks), [set() for _ in tasks]
-        of_k: dict[int, list[int]] = {}
-        for i, t in enumerate(tasks): of_k.setdefault(t.k, []).append(i)
-        queue, idle, taken, self.inflight = deque(range(len(tasks))), list(self.actors), {}, {}
+# %% ../nbs/23a_executors.ipynb #663d512e
+@patch
+def _start(self:RayExecutor, n: int):
+    ray = ensure_ray()
+    cfg, backend, gkw, gpu, threads = self.spec
+    Actor = ray.remote(num_gpus=1 if gpu else 0, num_cpus=1, max_restarts=0, max_task_retries=0)(StudentWorker)
+    new = [Actor.remote(cfg, backend, gkw, threads) for _ in range(n)]
+    for a, pid in zip(new, ray.get([a.pid.remote() for a in new])): self.pids[a] = pid
+    self.actors += new
+    return new
 
-        def failed(i, actor, err):
-            tries[i] += 1; self.stats['retried'] += 1
-            if tries[i] > self.retries:
-                raise RuntimeError(f"inner task k={tasks[i].k} j={tasks[i].j}: its actor died {tries[i]} times; last: {err}") from err
-            avoid[i].add(actor)
-            rep = self._lost(actor)
-            if rep is not None: idle.append(rep)
+@patch
+def _ensure_pool(self:RayExecutor, policy, generator, n_tasks: int):
+    if self.actors: return
+    ray = ensure_ray()
+    gpu = policy.device.type == 'cuda'
+    backend, gkw = generator_spec(generator)
+    threads = self.threads or (None if gpu else torch.get_num_threads())
+    self.spec = (actor_policy_config(policy, gpu), backend, gkw, gpu, threads)
+    res = ray.cluster_resources()
+    n = self.n_actors or max(1, int(res.get('GPU', 0) if gpu else res.get('CPU', 1)))
+    if gpu and not res.get('GPU'): raise RuntimeError("executor='ray': the student is on a GPU but the Ray cluster has no GPU")
+    self._start(min(n, n_tasks) if not self.n_actors else n)
 
-        while queue or self.inflight:
-            while queue and idle:                                   # hand out work: a retried task avoids its old actor
-                i = queue[0]
-                a = next((x for x in idle if x not in avoid[i]), None)
-                if a is None: break
-                queue.popleft(); idle.remove(a)
-                self.inflight[a.run.remote(tasks[i], box)] = (i, a)
-            if not self.inflight: raise RuntimeError("executor='ray': no actor left to run the remaining inner loops")
-            t1 = time.perf_counter()
-            (ref,), _ = ray.wait(list(self.inflight), num_returns=1)
-            self.stats['wait_s'] += time.perf_counter() - t1
-            i, a = self.inflight.pop(ref)
-            try: r = ray.get(ref)
-            except dead as e:
-                failed(i, a, e); queue.appendleft(i); continue
-            except ray.exceptions.RayTaskError as e:
-                raise RuntimeError(f"inner task k={tasks[i].k} j={tasks[i].j} failed on a Ray actor: {e}") from e
-            idle.append(a); results[i], holder[i] = r, a
-            self.stats['tasks'] += 1
-            if progress is not None: progress(r)
-            k = tasks[i].k
-            if keep_median_state and all(results[x] is not None for x in of_k[k]):      # dataset k complete
-                jm = median_student([results[x].reward for x in of_k[k]], settings.median_student)
-                im = of_k[k][jm]
-                for x in of_k[k]:
-                    if x != im: holder[x].drop.remote([(tasks[x].k, tasks[x].j)])
-                taken[im] = holder[im].take.remote(tasks[im].k, tasks[im].j)
-        t2 = time.perf_counter()
-        for im, ref in taken.items():                               # the median students' weights (g of them)
-            try: results[im].state = ray.get(ref)
-            except dead as e:                                       # its holder died after training it: train it again
-                failed(im, holder[im], e)
-                a = next(x for x in self.actors if x not in avoid[im])
-                r = ray.get(a.run.remote(tasks[im], box))
-                results[im] = InnerResult(r.k, r.j, r.accuracy, r.reward, r.logs, ray.get(a.take.remote(tasks[im].k, tasks[im].j)), r.time_s)
-        self.stats['state_s'] += time.perf_counter() - t2
-        return results
+@patch
+def _lost(self:RayExecutor, actor):
+    "Forget a dead actor and start a replacement (the pool keeps its size)."
+    if actor in self.actors:
+        self.actors.remove(actor); self.pids.pop(actor, None)
+        self.stats['replaced'] += 1
+        return self._start(1)[0]
+
+# %% ../nbs/23a_executors.ipynb #467b2d54
+@patch
+def run(self:RayExecutor, tasks, policy, generator, baseline_state, q_r, base_accuracy: float, settings,
+        keep_median_state: bool = True, progress=None) -> list[InnerResult]:
+    ray = ensure_ray(); dead = _dead_errors(ray)
+    self._ensure_pool(policy, generator, len(tasks))
+    t0 = time.perf_counter()
+    box = [ray.put(dict(baseline={n: t.detach().to('cpu') for n, t in baseline_state.items()}, q_r=list(q_r),
+                        base_accuracy=base_accuracy, settings=settings))]          # once per outer step
+    self.stats['put_s'] += time.perf_counter() - t0
+    results: list[InnerResult | None] = [None] * len(tasks)
+    holder, tries, avoid = {}, [0] * len(tasks), [set() for _ in tasks]
+    of_k: dict[int, list[int]] = {}
+    for i, t in enumerate(tasks): of_k.setdefault(t.k, []).append(i)
+    queue, idle, taken, self.inflight = deque(range(len(tasks))), list(self.actors), {}, {}
+
+    def failed(i, actor, err):
+        tries[i] += 1; self.stats['retried'] += 1
+        if tries[i] > self.retries:
+            raise RuntimeError(f"inner task k={tasks[i].k} j={tasks[i].j}: its actor died {tries[i]} times; last: {err}") from err
+        avoid[i].add(actor)
+        rep = self._lost(actor)
+        if rep is not None: idle.append(rep)
+
+    while queue or self.inflight:
+        while queue and idle:                                   # hand out work: a retried task avoids its old actor
+            i = queue[0]
+            a = next((x for x in idle if x not in avoid[i]), None)
+            if a is None: break
+            queue.popleft(); idle.remove(a)
+            self.inflight[a.run.remote(tasks[i], box)] = (i, a)
+        if not self.inflight: raise RuntimeError("executor='ray': no actor left to run the remaining inner loops")
+        t1 = time.perf_counter()
+        (ref,), _ = ray.wait(list(self.inflight), num_returns=1)
+        self.stats['wait_s'] += time.perf_counter() - t1
+        i, a = self.inflight.pop(ref)
+        try: r = ray.get(ref)
+        except dead as e: failed(i, a, e); queue.appendleft(i); continue
+        except ray.exceptions.RayTaskError as e:
+            raise RuntimeError(f"inner task k={tasks[i].k} j={tasks[i].j} failed on a Ray actor: {e}") from e
+        idle.append(a); results[i], holder[i] = r, a
+        self.stats['tasks'] += 1
+        if progress is not None: progress(r)
+        k = tasks[i].k
+        if keep_median_state and all(results[x] is not None for x in of_k[k]):      # dataset k complete
+            jm = median_student([results[x].reward for x in of_k[k]], settings.median_student)
+            im = of_k[k][jm]
+            for x in of_k[k]:
+                if x != im: holder[x].drop.remote([(tasks[x].k, tasks[x].j)])
+            taken[im] = holder[im].take.remote(tasks[im].k, tasks[im].j)
+    t2 = time.perf_counter()
+    for im, ref in taken.items():                               # the median students' weights (g of them)
+        try: results[im].state = ray.get(ref)
+        except dead as e:                                       # its holder died after training it: train it again
+            failed(im, holder[im], e)
+            a = next(x for x in self.actors if x not in avoid[im])
+            r = ray.get(a.run.remote(tasks[im], box))
+            results[im] = InnerResult(r.k, r.j, r.accuracy, r.reward, r.logs, ray.get(a.take.remote(tasks[im].k, tasks[im].j)), r.time_s)
+    self.stats['state_s'] += time.perf_counter() - t2
+    return results
 
 # %% ../nbs/23a_executors.ipynb #28bd3dfb
 EXECUTORS = {'inprocess': InProcessExecutor, 'ray': RayExecutor}

@@ -12,6 +12,7 @@ import torch
 from .policy import Policy
 from .prompts import format_student
 from .grading import is_correct, get_verifier
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['SamplingParams', 'Completion', 'Generator', 'encode_prompt', 'finalize', 'row_seed', 'top_p_mask', 'sample_next',
@@ -207,123 +208,139 @@ class TransformersGenerator:
         "The prompt token ids this generator feeds the model (see `encode_prompt`)."
         return [encode_prompt(self.tokenizer, p) for p in prompts]
 
-    def generate(self, prompts: list[str], params: SamplingParams) -> list[list[Completion]]:
-        "`len(prompts)` lists of `params.n` completions (deterministic given `params.seed`, independent of chunking)."
-        if isinstance(prompts, str): raise TypeError("prompts must be a list of strings")
-        t0 = time.perf_counter()
-        prompt_ids = self.encode(prompts)
-        greedy = params.is_greedy
-        reps = 1 if greedy else params.n                       # greedy: one row per prompt, copied n times
-        rows = [(i, j) for i in range(len(prompts)) for j in range(reps)]
-        lengths = [len(prompt_ids[i]) for i, _ in rows]
-        raw: list[list[int] | None] = [None] * len(rows)
-        chunks = plan_chunks(lengths, params.max_new_tokens, *self.batch_limits())
-        it = chunks
-        if self.progress:
-            from tqdm.auto import tqdm          # an optional progress bar: imported only when asked for
-            it = tqdm(chunks, desc='generate', leave=False)
-        for chunk in it:
-            outs = self._generate_chunk([prompt_ids[rows[r][0]] for r in chunk], [rows[r] for r in chunk], params, greedy)
-            for r, o in zip(chunk, outs): raw[r] = o
-        res = [[None] * params.n for _ in prompts]
-        for (i, j), ids in zip(rows, raw):
-            c = finalize(self.tokenizer, ids, self.eos_token_ids, params.stop, params.include_stop_str, prompt_ids[i])
-            if greedy: res[i] = [c] + [dataclasses.replace(c, token_ids=list(c.token_ids)) for _ in range(params.n - 1)]
-            else: res[i][j] = c
-        n_tok = sum(len(c.token_ids) for cs in res for c in cs[: (1 if greedy else params.n)])
-        dt = time.perf_counter() - t0
-        self.last_stats = dict(seconds=dt, completion_tokens=n_tok, tokens_per_s=n_tok / max(dt, 1e-9), chunks=len(chunks),
-                               rows=len(rows), max_rows=max(len(c) for c in chunks) if chunks else 0,
-                               sampler='greedy' if greedy else self.sampler)
-        return res
+# %% ../nbs/11a_generation.ipynb #891a2fc6
+@patch
+def generate(self:TransformersGenerator, prompts: list[str], params: SamplingParams) -> list[list[Completion]]:
+    "`len(prompts)` lists of `params.n` completions (deterministic given `params.seed`, independent of chunking)."
+    if isinstance(prompts, str): raise TypeError("prompts must be a list of strings")
+    t0 = time.perf_counter()
+    prompt_ids = self.encode(prompts)
+    greedy = params.is_greedy
+    reps = 1 if greedy else params.n                       # greedy: one row per prompt, copied n times
+    rows = [(i, j) for i in range(len(prompts)) for j in range(reps)]
+    lengths = [len(prompt_ids[i]) for i, _ in rows]
+    raw: list[list[int] | None] = [None] * len(rows)
+    chunks = plan_chunks(lengths, params.max_new_tokens, *self.batch_limits())
+    it = chunks
+    if self.progress:
+        from tqdm.auto import tqdm          # an optional progress bar: imported only when asked for
+        it = tqdm(chunks, desc='generate', leave=False)
+    for chunk in it:
+        outs = self._generate_chunk([prompt_ids[rows[r][0]] for r in chunk], [rows[r] for r in chunk], params, greedy)
+        for r, o in zip(chunk, outs): raw[r] = o
+    res = [[None] * params.n for _ in prompts]
+    for (i, j), ids in zip(rows, raw):
+        c = finalize(self.tokenizer, ids, self.eos_token_ids, params.stop, params.include_stop_str, prompt_ids[i])
+        if greedy: res[i] = [c] + [dataclasses.replace(c, token_ids=list(c.token_ids)) for _ in range(params.n - 1)]
+        else: res[i][j] = c
+    n_tok = sum(len(c.token_ids) for cs in res for c in cs[: (1 if greedy else params.n)])
+    dt = time.perf_counter() - t0
+    self.last_stats = dict(seconds=dt, completion_tokens=n_tok, tokens_per_s=n_tok / max(dt, 1e-9), chunks=len(chunks),
+                           rows=len(rows), max_rows=max(len(c) for c in chunks) if chunks else 0,
+                           sampler='greedy' if greedy else self.sampler)
+    return res
 
-    @torch.no_grad()
-    def _generate_chunk(self, ids_list, row_keys, params: SamplingParams, greedy: bool) -> list[list[int]]:
-        model = self.policy.model
-        was_training = model.training; model.eval()
-        try:
-            with self.policy.autocast(): return self._decode(model, ids_list, row_keys, params, greedy)
-        finally: model.train(was_training)
+# %% ../nbs/11a_generation.ipynb #d4ec5ea8
+@patch
+@torch.no_grad()
+def _generate_chunk(self:TransformersGenerator, ids_list, row_keys, params: SamplingParams, greedy: bool) -> list[list[int]]:
+    model = self.policy.model
+    was_training = model.training; model.eval()
+    try:
+        with self.policy.autocast(): return self._decode(model, ids_list, row_keys, params, greedy)
+    finally: model.train(was_training)
 
-    def _decode(self, model, ids_list, row_keys, params: SamplingParams, greedy: bool) -> list[list[int]]:
-        "Raw token ids of each row: up to and past its end (EOS, stop string) until the host looks; `finalize` cuts them."
-        from transformers import DynamicCache        # heavy: imported at the first generation
-        dev, B, T, k_sync = self.policy.device, len(ids_list), params.max_new_tokens, self.sync_every
-        static = self.static_cache
-        # rows of one prompt are adjacent (see plan_chunks): prefill each prompt once, then copy its cache
-        # (static cache: every row is prefilled, the shapes stay fixed)
-        is_first = [b == 0 or static or row_keys[b][0] != row_keys[b - 1][0] for b in range(B)]
-        first = [b for b in range(B) if is_first[b]]
-        owner = torch.tensor(np.cumsum(is_first) - 1, device=dev)
-        uniq = [ids_list[f] for f in first]
-        U, L = len(uniq), max(len(x) for x in uniq)
-        pad = self.tokenizer.pad_token_id
-        S = -(-(L + T) // 128) * 128 if static else L          # static: one mask/cache length per 128 tokens
-        input_ids = torch.full((U, L), pad, dtype=torch.long)
-        mask = torch.zeros((U, S), dtype=torch.long)
-        for u, x in enumerate(uniq):
-            input_ids[u, L - len(x):] = torch.tensor(x); mask[u, L - len(x):] = 1
-        input_ids, mask = input_ids.to(dev), mask.to(dev)
-        pos = (mask[:, :L].cumsum(-1) - 1).clamp(min=0)
-        gens = keys = None
-        if not greedy:
-            seeds = [row_seed(params.seed, i, j) for i, j in row_keys]
-            if self.sampler == 'reference': gens = [torch.Generator(device=dev).manual_seed(s) for s in seeds]
-            else: keys = torch.tensor(seeds, dtype=torch.long, device=dev)
-        eos = torch.tensor(self.eos_token_ids, device=dev)
-        stop, W = params.stop, (max(len(s) for s in params.stop) + 4 if params.stop else 0)
-        out_ids: list = [None] * B
-        active = list(range(B))                  # original row index of each batch position
-        buf = torch.zeros((B, T), dtype=torch.long, device=dev)     # the tokens, on the device
-        done = torch.zeros(B, dtype=torch.bool, device=dev)         # EOS seen (stop strings: at the host's looks)
-        if static:
-            from transformers import StaticCache
-            cache = StaticCache(config=model.config, max_cache_len=S)
-        else: cache = DynamicCache()
-        kw = dict(use_cache=True, logits_to_keep=1)
-        step_fn = self._step_fn(model) if static else model
-        logits = model(input_ids=input_ids, attention_mask=mask, position_ids=pos, past_key_values=cache, **kw).logits[:, -1, :]
-        pos = pos[:, -1:]
-        if U < B:
-            cache.batch_select_indices(owner)
-            logits, mask, pos = logits[owner], mask[owner], pos[owner]
-        for step in range(T):
-            if greedy: nxt = logits.float().argmax(-1)
-            elif gens is not None: nxt = sample_next(logits, [gens[a] for a in active], params.temperature, params.top_p)
-            else: nxt = sample_counter(logits, keys, step, params.temperature, params.top_p)
-            buf[:, step] = nxt
-            done |= torch.isin(nxt, eos)
-            last = step == T - 1
-            if (step + 1) % k_sync == 0 or last:                    # the host looks: one sync every k_sync tokens
-                fin = done.tolist()
-                if stop:
-                    tail = buf[:, max(0, step + 1 - W - k_sync + 1): step + 1].tolist()
-                    for b in range(len(active)):
-                        if not fin[b] and any(s in _decode(self.tokenizer, tail[b]) for s in stop): fin[b] = True
-                    done = torch.tensor(fin, device=dev)
-                if all(fin) or last: break
-                if self.prune_finished and not static and sum(fin) >= 0.25 * len(active):
-                    keep = [b for b in range(len(active)) if not fin[b]]
-                    gone = [b for b in range(len(active)) if fin[b]]
-                    for b, ids in zip(gone, buf[gone, :step + 1].tolist()): out_ids[active[b]] = ids
-                    sel = torch.tensor(keep, device=dev)
-                    cache.batch_select_indices(sel)
-                    mask, pos, nxt, buf, done = mask[sel], pos[sel], nxt[sel], buf[sel], done[sel]
-                    if keys is not None: keys = keys[sel]
-                    active = [active[b] for b in keep]
-            if static: mask[:, L + step] = 1                         # fixed shapes: CUDA-graph friendly
-            else: mask = torch.cat([mask, mask.new_ones((mask.shape[0], 1))], dim=-1)
-            pos = pos + 1
-            logits = step_fn(input_ids=nxt[:, None], attention_mask=mask, position_ids=pos, past_key_values=cache, **kw).logits[:, -1, :]
-        for a, ids in zip(active, buf[:, :step + 1].tolist()): out_ids[a] = ids
-        return out_ids
+@patch
+def _step_fn(self:TransformersGenerator, model):
+    "The decoding step: the model itself, or with `compile=True` (CUDA) `torch.compile(mode='reduce-overhead')` (CUDA graphs)."
+    if not self.compile: return model
+    if self._compiled is None or self._compiled[0] is not model:
+        self._compiled = (model, torch.compile(model.forward, mode='reduce-overhead', dynamic=False))
+    return self._compiled[1]
 
-    def _step_fn(self, model):
-        "The decoding step: the model itself, or with `compile=True` (CUDA) `torch.compile(mode='reduce-overhead')` (CUDA graphs)."
-        if not self.compile: return model
-        if self._compiled is None or self._compiled[0] is not model:
-            self._compiled = (model, torch.compile(model.forward, mode='reduce-overhead', dynamic=False))
-        return self._compiled[1]
+# %% ../nbs/11a_generation.ipynb #69ca188e
+@patch
+def _prefill(self:TransformersGenerator, model, ids_list, row_keys, T: int):
+    "Run the prompts of a chunk through `model`: `(cache, last logits, attention mask, last positions, L)`, one row per row of the chunk."
+    from transformers import DynamicCache        # heavy: imported at the first generation
+    dev, B, static = self.policy.device, len(ids_list), self.static_cache
+    # rows of one prompt are adjacent (see plan_chunks): prefill each prompt once, then copy its cache
+    # (static cache: every row is prefilled, the shapes stay fixed)
+    is_first = [b == 0 or static or row_keys[b][0] != row_keys[b - 1][0] for b in range(B)]
+    first = [b for b in range(B) if is_first[b]]
+    owner = torch.tensor(np.cumsum(is_first) - 1, device=dev)
+    uniq = [ids_list[f] for f in first]
+    U, L = len(uniq), max(len(x) for x in uniq)
+    pad = self.tokenizer.pad_token_id
+    S = -(-(L + T) // 128) * 128 if static else L          # static: one mask/cache length per 128 tokens
+    input_ids = torch.full((U, L), pad, dtype=torch.long)
+    mask = torch.zeros((U, S), dtype=torch.long)
+    for u, x in enumerate(uniq):
+        input_ids[u, L - len(x):] = torch.tensor(x); mask[u, L - len(x):] = 1
+    input_ids, mask = input_ids.to(dev), mask.to(dev)
+    pos = (mask[:, :L].cumsum(-1) - 1).clamp(min=0)
+    if static:
+        from transformers import StaticCache
+        cache = StaticCache(config=model.config, max_cache_len=S)
+    else: cache = DynamicCache()
+    logits = model(input_ids=input_ids, attention_mask=mask, position_ids=pos, past_key_values=cache,
+                   use_cache=True, logits_to_keep=1).logits[:, -1, :]
+    pos = pos[:, -1:]
+    if U < B:
+        cache.batch_select_indices(owner)
+        logits, mask, pos = logits[owner], mask[owner], pos[owner]
+    return cache, logits, mask, pos, L
+
+# %% ../nbs/11a_generation.ipynb #7e258e0c
+@patch
+def _decode(self:TransformersGenerator, model, ids_list, row_keys, params: SamplingParams, greedy: bool) -> list[list[int]]:
+    "Raw token ids of each row: up to and past its end (EOS, stop string) until the host looks; `finalize` cuts them."
+    dev, B, T, k_sync = self.policy.device, len(ids_list), params.max_new_tokens, self.sync_every
+    static = self.static_cache
+    cache, logits, mask, pos, L = self._prefill(model, ids_list, row_keys, T)
+    gens = keys = None
+    if not greedy:
+        seeds = [row_seed(params.seed, i, j) for i, j in row_keys]
+        if self.sampler == 'reference': gens = [torch.Generator(device=dev).manual_seed(s) for s in seeds]
+        else: keys = torch.tensor(seeds, dtype=torch.long, device=dev)
+    eos = torch.tensor(self.eos_token_ids, device=dev)
+    stop, W = params.stop, (max(len(s) for s in params.stop) + 4 if params.stop else 0)
+    out_ids: list = [None] * B
+    active = list(range(B))                  # original row index of each batch position
+    buf = torch.zeros((B, T), dtype=torch.long, device=dev)     # the tokens, on the device
+    done = torch.zeros(B, dtype=torch.bool, device=dev)         # EOS seen (stop strings: at the host's looks)
+    kw = dict(use_cache=True, logits_to_keep=1)
+    step_fn = self._step_fn(model) if static else model
+    for step in range(T):
+        if greedy: nxt = logits.float().argmax(-1)
+        elif gens is not None: nxt = sample_next(logits, [gens[a] for a in active], params.temperature, params.top_p)
+        else: nxt = sample_counter(logits, keys, step, params.temperature, params.top_p)
+        buf[:, step] = nxt
+        done |= torch.isin(nxt, eos)
+        last = step == T - 1
+        if (step + 1) % k_sync == 0 or last:                    # the host looks: one sync every k_sync tokens
+            fin = done.tolist()
+            if stop:
+                tail = buf[:, max(0, step + 1 - W - k_sync + 1): step + 1].tolist()
+                for b in range(len(active)):
+                    if not fin[b] and any(s in _decode(self.tokenizer, tail[b]) for s in stop): fin[b] = True
+                done = torch.tensor(fin, device=dev)
+            if all(fin) or last: break
+            if self.prune_finished and not static and sum(fin) >= 0.25 * len(active):
+                keep = [b for b in range(len(active)) if not fin[b]]
+                gone = [b for b in range(len(active)) if fin[b]]
+                for b, ids in zip(gone, buf[gone, :step + 1].tolist()): out_ids[active[b]] = ids
+                sel = torch.tensor(keep, device=dev)
+                cache.batch_select_indices(sel)
+                mask, pos, nxt, buf, done = mask[sel], pos[sel], nxt[sel], buf[sel], done[sel]
+                if keys is not None: keys = keys[sel]
+                active = [active[b] for b in keep]
+        if static: mask[:, L + step] = 1                         # fixed shapes: CUDA-graph friendly
+        else: mask = torch.cat([mask, mask.new_ones((mask.shape[0], 1))], dim=-1)
+        pos = pos + 1
+        logits = step_fn(input_ids=nxt[:, None], attention_mask=mask, position_ids=pos, past_key_values=cache, **kw).logits[:, -1, :]
+    for a, ids in zip(active, buf[:, :step + 1].tolist()): out_ids[a] = ids
+    return out_ids
 
 # %% ../nbs/11a_generation.ipynb #452321c9
 def make_generator(policy: Policy, backend: str = 'transformers', **kw) -> Generator:

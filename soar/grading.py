@@ -8,6 +8,7 @@ import os, re, sys, math, time, atexit, pickle, logging, threading, subprocess, 
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 from multiprocessing.connection import Connection
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['MAX_ANSWER_LEN', 'MAX_DIGITS', 'REWARD_CORRECT', 'REWARD_CONTAINS', 'REWARD_BOXED', 'REWARD_NO_BOX', 'extract_boxed',
@@ -116,43 +117,6 @@ class GradingWorker:
         self._pid = os.getpid()
         self.n_started = self.n_timeouts = self.n_errors = 0
 
-    def _start(self):
-        r1, w1 = os.pipe(); r2, w2 = os.pipe()              # parent->child, child->parent
-        import soar
-        pkg_root = str(Path(soar.__file__).resolve().parent.parent)
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join([pkg_root, os.environ.get('PYTHONPATH', '')]).rstrip(os.pathsep),
-                   OMP_NUM_THREADS='1')
-        code = f"from soar.equivalence import _worker_main; _worker_main({r1}, {w2}, parent={os.getpid()})"
-        try:
-            self._proc = subprocess.Popen([sys.executable, '-c', code], pass_fds=(r1, w2), env=env, close_fds=True,
-                                          stdin=subprocess.DEVNULL, start_new_session=True)
-        finally: os.close(r1); os.close(w2)
-        self._cout, self._cin = Connection(w1, readable=False), Connection(r2, writable=False)
-        self.n_started += 1
-        try: ok = self._cin.poll(self.start_timeout) and self._cin.recv() == 'ready'
-        except (EOFError, OSError): ok = False
-        if not ok:
-            self._kill(); raise WorkerStartError(f'grading worker did not start ({sys.executable}); see its stderr above')
-
-    def _kill(self):
-        p, self._proc = self._proc, None
-        for c in (self._cin, self._cout):
-            try: c and c.close()
-            except OSError: pass
-        self._cin = self._cout = None
-        if p is not None and p.poll() is None:
-            try: p.kill(); p.wait(5)
-            except Exception: pass
-
-    def _forget(self):
-        "In a forked child: drop the parent's worker without touching it, and get a fresh lock."
-        for c in (self._cin, self._cout):
-            try: c and c.close()                              # our copies of the fds only
-            except OSError: pass
-        if self._proc is not None: _ORPHANS.append(self._proc)  # never wait()/kill() the parent's child
-        self._proc = self._cin = self._cout = None
-        self._lock = threading.Lock(); self._pid = os.getpid()
-
     def call(self, op: str, args: tuple, timeout: float, default=None):
         "Run `op(*args)` in the worker; `default` if it takes longer than `timeout` s (the worker is then killed)."
         if self._pid != os.getpid(): self._forget()
@@ -176,6 +140,48 @@ class GradingWorker:
 
     def close(self):
         with self._lock: self._kill()
+
+# %% ../nbs/02_grading.ipynb #a9c4c743
+@patch
+def _start(self:GradingWorker):
+    r1, w1 = os.pipe(); r2, w2 = os.pipe()              # parent->child, child->parent
+    import soar
+    pkg_root = str(Path(soar.__file__).resolve().parent.parent)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([pkg_root, os.environ.get('PYTHONPATH', '')]).rstrip(os.pathsep),
+               OMP_NUM_THREADS='1')
+    code = f"from soar.equivalence import _worker_main; _worker_main({r1}, {w2}, parent={os.getpid()})"
+    try:
+        self._proc = subprocess.Popen([sys.executable, '-c', code], pass_fds=(r1, w2), env=env, close_fds=True,
+                                      stdin=subprocess.DEVNULL, start_new_session=True)
+    finally: os.close(r1); os.close(w2)
+    self._cout, self._cin = Connection(w1, readable=False), Connection(r2, writable=False)
+    self.n_started += 1
+    try: ok = self._cin.poll(self.start_timeout) and self._cin.recv() == 'ready'
+    except (EOFError, OSError): ok = False
+    if not ok:
+        self._kill(); raise WorkerStartError(f'grading worker did not start ({sys.executable}); see its stderr above')
+
+# %% ../nbs/02_grading.ipynb #d6b211d7
+@patch
+def _kill(self:GradingWorker):
+    p, self._proc = self._proc, None
+    for c in (self._cin, self._cout):
+        try: c and c.close()
+        except OSError: pass
+    self._cin = self._cout = None
+    if p is not None and p.poll() is None:
+        try: p.kill(); p.wait(5)
+        except Exception: pass
+
+@patch
+def _forget(self:GradingWorker):
+    "In a forked child: drop the parent's worker without touching it, and get a fresh lock."
+    for c in (self._cin, self._cout):
+        try: c and c.close()                              # our copies of the fds only
+        except OSError: pass
+    if self._proc is not None: _ORPHANS.append(self._proc)  # never wait()/kill() the parent's child
+    self._proc = self._cin = self._cout = None
+    self._lock = threading.Lock(); self._pid = os.getpid()
 
 # %% ../nbs/02_grading.ipynb #5ab5593a
 _ORPHANS: list = []

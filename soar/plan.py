@@ -11,13 +11,15 @@ from .config import (ConfigError, PRESETS, SoarConfig, make_config, LEGACY_KEYS,
                          with_overrides)
 from .evaluation import EvalConfig, EVAL_LEGACY_KEYS, PAPER_TASK_CONFIG
 from .utils import atomic_write_json
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['METHOD_KEYS', 'DEFAULT_METHODS', 'STAGES', 'OOD_METHODS', 'TEACHER_LEVEL', 'REPRODUCE_PRESETS', 'PAPER_TEACHER_STEP',
-           'PAPER_VALUES', 'ReproducePlan', 'make_plan', 'read_teacher_step', 'teacher_step_config',
-           'save_teacher_step', 'soar_overrides', 'soar_config', 'validate_plan', 'base_eval_kwargs', 'eval_setup',
-           'plan_path', 'load_plan', 'init_reproduce', 'stage_done', 'mark_done', 'run_dir', 'student_seeds',
-           'intrinsic_teacher_seeds', 'method_students', 'paper_value', 'paper_values_check', 'paper_values_markdown']
+           'PAPER_CONFIG_VALUES', 'PAPER_PLAN_VALUES', 'PAPER_EVAL_VALUES', 'PAPER_VALUES', 'ReproducePlan',
+           'make_plan', 'read_teacher_step', 'teacher_step_config', 'save_teacher_step', 'soar_overrides',
+           'soar_config', 'validate_plan', 'base_eval_kwargs', 'eval_setup', 'plan_path', 'load_plan', 'init_reproduce',
+           'stage_done', 'mark_done', 'run_dir', 'student_seeds', 'intrinsic_teacher_seeds', 'method_students',
+           'paper_value', 'paper_values_check', 'paper_values_markdown']
 
 # %% ../nbs/35_plan.ipynb #162e5f5e
 METHOD_KEYS = ('base', 'hard', 'hard4', 'pq', 'ps', 'grounded', 'base_t', 'intrinsic', 'reference', 'ood', 'pq_wrong')
@@ -79,14 +81,16 @@ class ReproducePlan:
         if 'teacher_mode' in self.soar or 'teacher_mode' in self.intrinsic:
             raise ConfigError("teacher_mode: set by the chain (grounded runs and intrinsic runs); do not override it")
 
-    def to_dict(self) -> dict: return json.loads(json.dumps(asdict(self)))
+# %% ../nbs/35_plan.ipynb #fc2bd870
+@patch
+def to_dict(self:ReproducePlan) -> dict: return json.loads(json.dumps(asdict(self)))
 
-    @classmethod
-    def from_dict(cls, d: dict) -> 'ReproducePlan':
-        known = {f.name for f in fields(cls)}
-        bad = [k for k in d if k not in known]
-        if bad: raise ConfigError(f"{bad[0]}: unknown reproduce-plan key")
-        return cls(**d)
+@patch(cls_method=True)
+def from_dict(cls:ReproducePlan, d: dict) -> 'ReproducePlan':
+    known = {f.name for f in fields(cls)}
+    bad = [k for k in d if k not in known]
+    if bad: raise ConfigError(f"{bad[0]}: unknown reproduce-plan key")
+    return cls(**d)
 
 # %% ../nbs/35_plan.ipynb #16c24786
 REPRODUCE_PRESETS: dict[str, dict] = {
@@ -249,8 +253,8 @@ def method_students(plan: ReproducePlan, method: str) -> int:
     "How many fresh students the row `method` (a key of `METHOD_KEYS`) trains at most: its students per seed over its seeds (PQ and PS: fewer where a run did not promote)."
     return sum(len(student_seeds(plan, s, method)) for s in (intrinsic_teacher_seeds(plan) if method == 'intrinsic' else plan.seeds))
 
-# %% ../nbs/35_plan.ipynb #84dd4bba
-PAPER_VALUES: tuple[tuple[str, str, object, str], ...] = (    # (where, key, the paper's value, citation)
+# %% ../nbs/35_plan.ipynb #aa829e88
+PAPER_CONFIG_VALUES: tuple[tuple[str, str, object, str], ...] = (    # (where, key, the paper's value, citation)
     ('config', 'model', 'meta-llama/Llama-3.2-3B-Instruct', '§4.1: Llama-3.2-3B-Instruct as teacher and student'),
     ('config', 'g', 4, 'Table 3: teacher group size 4'),
     ('config', 'n', 64, 'Table 3, §4.2: dataset size n = 64'),
@@ -279,6 +283,10 @@ PAPER_VALUES: tuple[tuple[str, str, object, str], ...] = (    # (where, key, the
     ('config', 'intrinsic_samples', 32, 'B.4: "we sample 32 completions from the student"'),
     ('config', 'grader', 'math-verify', 'B.3: "we use the Math-Verify package"'),
     ('config', 'student_prompt', 'paper', 'B.1: Student Prompt, "used for fail@128 filtering, ... inner-loop, and ... evaluation"'),
+)
+
+# %% ../nbs/35_plan.ipynb #fc86d5be
+PAPER_PLAN_VALUES: tuple[tuple[str, str, object, str], ...] = (    # (where, key, the paper's value, citation)
     ('plan', 'teachers', 4, 'B.8: "we train four independent teachers each on MATH and HARP"'),
     ('plan', 'intrinsic_teachers', 3, 'B.8: Intrinsic-T "we trained three independent teachers"'),
     ('plan', 'intrinsic.outer_steps', 200, 'B.4: "We train learnability teachers for 200 steps"'),
@@ -296,6 +304,10 @@ PAPER_VALUES: tuple[tuple[str, str, object, str], ...] = (    # (where, key, the
     ('plan', 'diversity_repeats', 100, '§5.2: "(k = 100 iterations)"'),
     ('plan', 'reference_k', 128, 'Tables 4-6: "MATH train (128)", "HARP train (128)"'),
     ('plan', 'ood', 'olympiadbench', 'Table 6: OlympiadBench, the OOD dataset'),
+)
+
+# %% ../nbs/35_plan.ipynb #cc83a67b
+PAPER_EVAL_VALUES: tuple[tuple[str, str, object, str], ...] = (    # (where, key, the paper's value, citation)
     ('eval', 'steps', 1500, 'B.6: "a maximum of 1500 steps"'),
     ('eval', 'mode', 'curriculum', 'B.6: curriculum "for all MATH experiments"'),
     ('eval', 'curriculum_steps', 64, 'B.6, Table 3: synthetic warmup steps 64'),
@@ -313,6 +325,8 @@ PAPER_VALUES: tuple[tuple[str, str, object, str], ...] = (    # (where, key, the
     ('eval.olympiadbench', 'checkpoint', 'fixed', 'B.6: OlympiadBench "report at a fixed point"'),
     ('eval.olympiadbench', 'fixed_step', 50, 'B.6: "of 50 steps"'),
 )
+
+PAPER_VALUES: tuple[tuple[str, str, object, str], ...] = PAPER_CONFIG_VALUES + PAPER_PLAN_VALUES + PAPER_EVAL_VALUES
 
 # %% ../nbs/35_plan.ipynb #e40bd339
 def _attr(obj, key: str):

@@ -18,6 +18,7 @@ from .grading import math_reward, is_correct, get_verifier
 from .generation import make_generator, SamplingParams, encode_prompt
 from .prompts import format_student
 from .utils import write_jsonl
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['LEARNER_KEYS', 'TEACHER_KEYS', 'rloo_advantages', 'pad_batch', 'completion_logprobs', 'rloo_loss', 'RLOOConfig',
@@ -233,93 +234,6 @@ class RLOOUpdater:
         else: raise ValueError(f"unknown schedule {c.schedule!r}")
         self.n_steps = 0
 
-    def _make_ref(self, ref):
-        """None -> the in-memory weights now (LoRA policy: a snapshot of the adapters, no second model); a module or
-        Policy -> a frozen copy of it; a `ReferenceModel` -> used as is; a state dict (`Policy.snapshot()`) -> those weights."""
-        if self.config.beta == 0: return None
-        p, lora = self.policy, getattr(self.policy, 'is_lora', False)
-        if ref is None: return p.reference(p.snapshot()) if lora and hasattr(p, 'reference') else frozen_copy(self.model)
-        if isinstance(ref, dict):
-            if hasattr(p, 'reference'): return p.reference(ref)
-            m = frozen_copy(self.model)
-            res = m.load_state_dict(ref, strict=False)
-            if res.unexpected_keys: raise KeyError(f"ref_state has keys the model lacks: {res.unexpected_keys[:5]}")
-            return m
-        if hasattr(ref, 'policy') and not isinstance(ref, nn.Module): return ref
-        return frozen_copy(ref)
-
-    def _check_precision(self):
-        "Refuse a learning rate at which most 16-bit weights cannot change at all (see `soar.policy.half_ulp`)."
-        from soar.policy import movable_fraction
-        low = {p.dtype for p in self.params} - {torch.float32, torch.float64}
-        if not low: return
-        f = movable_fraction(self.params, self.config.lr)
-        if f < 0.5:
-            names = ', '.join(sorted(str(d).removeprefix('torch.') for d in low))
-            raise ValueError(f"RLOOConfig.lr={self.config.lr:g} with {names} weights: an update moves each weight by about lr, "
-                             f"and only {f:.1%} of these weights can change by that much (smaller steps round away). "
-                             "Use precision='bf16-mixed' (float32 master weights under bf16 autocast), or a larger lr.")
-
-    @property
-    def autocast_dtype(self):
-        "The dtype the forward passes are autocast to: the config's, else the policy's precision (None: no autocast)."
-        dt = self.config.autocast_dtype or getattr(self.policy, 'autocast_dtype', None)
-        return getattr(torch, dt) if isinstance(dt, str) else dt
-
-    def micro_batch_size(self, prompt_ids_list, completion_ids_list, checkpointing=False) -> int:
-        "The configured micro-batch size; `'auto'`: `auto_micro_batch` from free CUDA memory (8 on the CPU)."
-        mbs = self.config.micro_batch_size
-        if mbs != 'auto': return int(mbs)
-        dev = next(self.model.parameters()).device
-        if dev.type != 'cuda': return 8
-        tokens = max(map(len, prompt_ids_list)) + max(map(len, completion_ids_list))
-        return auto_micro_batch(self.model, tokens, torch.cuda.mem_get_info(dev)[0], self.autocast_dtype, checkpointing,
-                                self.config.logits_chunk)
-
-    def _autocast(self):
-        import contextlib
-        dt = self.autocast_dtype
-        if not dt: return contextlib.nullcontext()
-        dev = next(self.model.parameters()).device.type
-        return torch.autocast(dev, dtype=dt)
-
-    def accumulate(self, prompt_ids_list, completion_ids_list, advantages):
-        "Forward/backward over micro-batches; leaves the batch gradient in `.grad`. Returns summed stats."
-        c, N = self.config, len(prompt_ids_list)
-        assert N == len(completion_ids_list) == len(advantages) and N > 0, "one advantage per rollout"
-        adv = torch.as_tensor(np.asarray(advantages, dtype=np.float64), dtype=torch.float32)
-        ckpt = getattr(self.model, 'is_gradient_checkpointing', False)
-        share = c.share_prefix and not ckpt                  # HF turns the KV cache off under checkpointing
-        mbs = self.micro_batch_size(prompt_ids_list, completion_ids_list, ckpt)
-        plan = plan_micro_batches(prompt_ids_list, completion_ids_list, mbs, share)
-        use_ref = c.beta != 0 and self.ref is not None
-        s = dict(loss=0., pg_loss=0., kl_sum=0., tokens=0)
-        was_training = self.model.training
-        if ckpt: self.model.train()                          # HF checkpoints only in train mode
-        try: self._accumulate(prompt_ids_list, completion_ids_list, adv, plan, use_ref, share, s, N)
-        finally: self.model.train(was_training)
-        return s
-
-    def _accumulate(self, prompt_ids_list, completion_ids_list, adv, plan, use_ref, share, s, N):
-        c = self.config
-        for idx in plan:
-            a = adv[idx]
-            ntok = sum(len(completion_ids_list[i]) for i in idx)
-            s['tokens'] += ntok
-            if (not use_ref and c.skip_zero_advantage and not a.any()) or ntok == 0: continue
-            P, C = [prompt_ids_list[i] for i in idx], [completion_ids_list[i] for i in idx]
-            with self._autocast():
-                logps, mask = completion_logprobs(self.model, P, C, c.temperature, self.pad_id, share, c.logits_chunk)
-                ref_logps = None
-                if use_ref:
-                    if self._ref_is_policy: ref_logps = logps.detach()
-                    else:
-                        with torch.no_grad(): ref_logps, _ = completion_logprobs(self.ref, P, C, c.temperature, self.pad_id,
-                                                                                 share, c.logits_chunk)
-            loss, pg, kl_sum = rloo_loss(logps, mask, a.to(logps.device), ref_logps, c.beta, N)
-            loss.backward()
-            s['loss'] += loss.item(); s['pg_loss'] += pg.item(); s['kl_sum'] += kl_sum.item()
-
     def step(self, prompt_ids_list, completion_ids_list, advantages):
         "One update on a batch of rollouts. Returns stats: loss, pg_loss, kl (per token), grad_norm, lr, tokens, time_s."
         c, t0 = self.config, time.perf_counter()
@@ -345,6 +259,103 @@ class RLOOUpdater:
         kl = s.pop('kl_sum') / max(s['tokens'], 1)
         return dict(loss=s['loss'], pg_loss=s['pg_loss'], kl=kl, grad_norm=gn, lr=lr, tokens=s['tokens'],
                     time_s=time.perf_counter() - t0)
+
+# %% ../nbs/12_rloo.ipynb #c8794ddf
+@patch
+def _make_ref(self:RLOOUpdater, ref):
+    """None -> the in-memory weights now (LoRA policy: a snapshot of the adapters, no second model); a module or
+    Policy -> a frozen copy of it; a `ReferenceModel` -> used as is; a state dict (`Policy.snapshot()`) -> those weights."""
+    if self.config.beta == 0: return None
+    p, lora = self.policy, getattr(self.policy, 'is_lora', False)
+    if ref is None: return p.reference(p.snapshot()) if lora and hasattr(p, 'reference') else frozen_copy(self.model)
+    if isinstance(ref, dict):
+        if hasattr(p, 'reference'): return p.reference(ref)
+        m = frozen_copy(self.model)
+        res = m.load_state_dict(ref, strict=False)
+        if res.unexpected_keys: raise KeyError(f"ref_state has keys the model lacks: {res.unexpected_keys[:5]}")
+        return m
+    if hasattr(ref, 'policy') and not isinstance(ref, nn.Module): return ref
+    return frozen_copy(ref)
+
+# %% ../nbs/12_rloo.ipynb #bd389c1f
+@patch
+def _check_precision(self:RLOOUpdater):
+    "Refuse a learning rate at which most 16-bit weights cannot change at all (see `soar.policy.half_ulp`)."
+    from soar.policy import movable_fraction
+    low = {p.dtype for p in self.params} - {torch.float32, torch.float64}
+    if not low: return
+    f = movable_fraction(self.params, self.config.lr)
+    if f < 0.5:
+        names = ', '.join(sorted(str(d).removeprefix('torch.') for d in low))
+        raise ValueError(f"RLOOConfig.lr={self.config.lr:g} with {names} weights: an update moves each weight by about lr, "
+                         f"and only {f:.1%} of these weights can change by that much (smaller steps round away). "
+                         "Use precision='bf16-mixed' (float32 master weights under bf16 autocast), or a larger lr.")
+
+# %% ../nbs/12_rloo.ipynb #b395a392
+@patch(as_prop=True)
+def autocast_dtype(self:RLOOUpdater):
+    "The dtype the forward passes are autocast to: the config's, else the policy's precision (None: no autocast)."
+    dt = self.config.autocast_dtype or getattr(self.policy, 'autocast_dtype', None)
+    return getattr(torch, dt) if isinstance(dt, str) else dt
+
+@patch
+def micro_batch_size(self:RLOOUpdater, prompt_ids_list, completion_ids_list, checkpointing=False) -> int:
+    "The configured micro-batch size; `'auto'`: `auto_micro_batch` from free CUDA memory (8 on the CPU)."
+    mbs = self.config.micro_batch_size
+    if mbs != 'auto': return int(mbs)
+    dev = next(self.model.parameters()).device
+    if dev.type != 'cuda': return 8
+    tokens = max(map(len, prompt_ids_list)) + max(map(len, completion_ids_list))
+    return auto_micro_batch(self.model, tokens, torch.cuda.mem_get_info(dev)[0], self.autocast_dtype, checkpointing,
+                            self.config.logits_chunk)
+
+@patch
+def _autocast(self:RLOOUpdater):
+    import contextlib
+    dt = self.autocast_dtype
+    if not dt: return contextlib.nullcontext()
+    dev = next(self.model.parameters()).device.type
+    return torch.autocast(dev, dtype=dt)
+
+# %% ../nbs/12_rloo.ipynb #470ff5c8
+@patch
+def accumulate(self:RLOOUpdater, prompt_ids_list, completion_ids_list, advantages):
+    "Forward/backward over micro-batches; leaves the batch gradient in `.grad`. Returns summed stats."
+    c, N = self.config, len(prompt_ids_list)
+    assert N == len(completion_ids_list) == len(advantages) and N > 0, "one advantage per rollout"
+    adv = torch.as_tensor(np.asarray(advantages, dtype=np.float64), dtype=torch.float32)
+    ckpt = getattr(self.model, 'is_gradient_checkpointing', False)
+    share = c.share_prefix and not ckpt                  # HF turns the KV cache off under checkpointing
+    mbs = self.micro_batch_size(prompt_ids_list, completion_ids_list, ckpt)
+    plan = plan_micro_batches(prompt_ids_list, completion_ids_list, mbs, share)
+    use_ref = c.beta != 0 and self.ref is not None
+    s = dict(loss=0., pg_loss=0., kl_sum=0., tokens=0)
+    was_training = self.model.training
+    if ckpt: self.model.train()                          # HF checkpoints only in train mode
+    try: self._accumulate(prompt_ids_list, completion_ids_list, adv, plan, use_ref, share, s, N)
+    finally: self.model.train(was_training)
+    return s
+
+@patch
+def _accumulate(self:RLOOUpdater, prompt_ids_list, completion_ids_list, adv, plan, use_ref, share, s, N):
+    c = self.config
+    for idx in plan:
+        a = adv[idx]
+        ntok = sum(len(completion_ids_list[i]) for i in idx)
+        s['tokens'] += ntok
+        if (not use_ref and c.skip_zero_advantage and not a.any()) or ntok == 0: continue
+        P, C = [prompt_ids_list[i] for i in idx], [completion_ids_list[i] for i in idx]
+        with self._autocast():
+            logps, mask = completion_logprobs(self.model, P, C, c.temperature, self.pad_id, share, c.logits_chunk)
+            ref_logps = None
+            if use_ref:
+                if self._ref_is_policy: ref_logps = logps.detach()
+                else:
+                    with torch.no_grad(): ref_logps, _ = completion_logprobs(self.ref, P, C, c.temperature, self.pad_id,
+                                                                             share, c.logits_chunk)
+        loss, pg, kl_sum = rloo_loss(logps, mask, a.to(logps.device), ref_logps, c.beta, N)
+        loss.backward()
+        s['loss'] += loss.item(); s['pg_loss'] += pg.item(); s['kl_sum'] += kl_sum.item()
 
 # %% ../nbs/12_rloo.ipynb #33557b01
 def _prompt_ids(tokenizer, text, completion):

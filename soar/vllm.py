@@ -10,7 +10,7 @@ import torch
 from .policy import Policy, PRECISIONS, resolve_precision, _ensure_pad
 from .generation import (SamplingParams, Completion, encode_prompt, finalize, row_seed, sample_counter,
                              kv_bytes_per_token, _eos_ids)
-
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['CPU_KV_TOKENS', 'ENGINES', 'hf_weights', 'vllm_dtype', 'vllm_platform', 'engine_kv_bytes', 'counter_sampler_class',
@@ -190,106 +190,122 @@ class VLLMGenerator:
         policy.base_model.save_pretrained(d); policy.tokenizer.save_pretrained(d)
         return d
 
-    def _state_key(self):
-        ps = [p for _, p in self.policy.trainable_parameters()]
-        fp = torch.stack([p.detach().reshape(-1)[0].float() for p in ps]).cpu() if ps else torch.zeros(0)
-        return self.policy.version, fp
+# %% ../nbs/11b_vllm.ipynb #56e7df33
+@patch
+def _state_key(self:VLLMGenerator):
+    ps = [p for _, p in self.policy.trainable_parameters()]
+    fp = torch.stack([p.detach().reshape(-1)[0].float() for p in ps]).cpu() if ps else torch.zeros(0)
+    return self.policy.version, fp
 
-    def holds_weights(self) -> bool:
-        "Whether the engine holds this generator's policy's weights as they are now."
-        e = self.engine
-        if self.policy is None: return True
-        if e.holder is None or e.holder() is not self or e.held_key is None: return False
-        v, fp = self._state_key()
-        return v == e.held_key[0] and torch.equal(fp, e.held_key[1])
+@patch
+def holds_weights(self:VLLMGenerator) -> bool:
+    "Whether the engine holds this generator's policy's weights as they are now."
+    e = self.engine
+    if self.policy is None: return True
+    if e.holder is None or e.holder() is not self or e.held_key is None: return False
+    v, fp = self._state_key()
+    return v == e.held_key[0] and torch.equal(fp, e.held_key[1])
 
-    def _needs_sync(self) -> bool:
-        if self.policy is None: return False
-        if self.engine.holder is None or self.engine.holder() is not self: return True      # another policy's weights
-        if self.sync == 'always': return True
-        return self.sync == 'auto' and not self.holds_weights()
+@patch
+def _needs_sync(self:VLLMGenerator) -> bool:
+    if self.policy is None: return False
+    if self.engine.holder is None or self.engine.holder() is not self: return True      # another policy's weights
+    if self.sync == 'always': return True
+    return self.sync == 'auto' and not self.holds_weights()
 
-    @torch.no_grad()
-    def sync_weights(self) -> None:
-        "Push the policy's current weights (LoRA merged) into the engine, in place, and drop vLLM's prefix cache."
-        if self.policy is None: return
-        e, t0 = self.engine, time.perf_counter()
-        if e.asleep: e.llm.wake_up(tags=['weights'])
-        weights = list(hf_weights(self.policy))
-        try:       # the worker's layerwise reload: loads checkpoint-named tensors and redoes the kernel packing (CPU)
-            e.llm.collective_rpc('reload_weights', kwargs=dict(weights_iterator=iter(weights), is_checkpoint_format=True))
-        except AttributeError:           # an older vLLM without `reload_weights` (CUDA: no repacking, a plain load works)
-            e.llm.apply_model(lambda model: model.load_weights(weights=iter(weights)) and None)
-        e.llm.apply_model(_repack_tied_head)
-        e.llm.reset_prefix_cache()
-        e.holder, e.held_key = weakref.ref(self), self._state_key()
-        e.syncs += 1; e.sync_s += time.perf_counter() - t0
+@patch
+@torch.no_grad()
+def sync_weights(self:VLLMGenerator) -> None:
+    "Push the policy's current weights (LoRA merged) into the engine, in place, and drop vLLM's prefix cache."
+    if self.policy is None: return
+    e, t0 = self.engine, time.perf_counter()
+    if e.asleep: e.llm.wake_up(tags=['weights'])
+    weights = list(hf_weights(self.policy))
+    try:       # the worker's layerwise reload: loads checkpoint-named tensors and redoes the kernel packing (CPU)
+        e.llm.collective_rpc('reload_weights', kwargs=dict(weights_iterator=iter(weights), is_checkpoint_format=True))
+    except AttributeError:           # an older vLLM without `reload_weights` (CUDA: no repacking, a plain load works)
+        e.llm.apply_model(lambda model: model.load_weights(weights=iter(weights)) and None)
+    e.llm.apply_model(_repack_tied_head)
+    e.llm.reset_prefix_cache()
+    e.holder, e.held_key = weakref.ref(self), self._state_key()
+    e.syncs += 1; e.sync_s += time.perf_counter() - t0
 
-    def _wake(self):
-        "Before generating: weights awake (re-sent if level-2 sleep discarded them) and current, then the KV cache."
-        e = self.engine
-        if e.asleep:
-            e.llm.wake_up(tags=['weights'])
-            if self.sleep_level >= 2: e.holder = None
-        if self._needs_sync(): self.sync_weights()
-        if e.asleep: e.llm.wake_up(tags=['kv_cache']); e.asleep = False
+# %% ../nbs/11b_vllm.ipynb #60dc8ba9
+@patch
+def _wake(self:VLLMGenerator):
+    "Before generating: weights awake (re-sent if level-2 sleep discarded them) and current, then the KV cache."
+    e = self.engine
+    if e.asleep:
+        e.llm.wake_up(tags=['weights'])
+        if self.sleep_level >= 2: e.holder = None
+    if self._needs_sync(): self.sync_weights()
+    if e.asleep: e.llm.wake_up(tags=['kv_cache']); e.asleep = False
 
-    def sleep(self):
-        "Free the engine's GPU memory (level 1: weights to CPU, KV cache dropped; level 2: both dropped) until the next `generate`."
-        if self.enable_sleep_mode and not self.engine.asleep:
-            self.llm.sleep(level=self.sleep_level); self.engine.asleep = True
+@patch
+def sleep(self:VLLMGenerator):
+    "Free the engine's GPU memory (level 1: weights to CPU, KV cache dropped; level 2: both dropped) until the next `generate`."
+    if self.enable_sleep_mode and not self.engine.asleep:
+        self.llm.sleep(level=self.sleep_level); self.engine.asleep = True
 
-    def encode(self, prompts: list[str]) -> list[list[int]]: return [encode_prompt(self.tokenizer, p) for p in prompts]
+# %% ../nbs/11b_vllm.ipynb #52b38f5c
+@patch
+def encode(self:VLLMGenerator, prompts: list[str]) -> list[list[int]]: return [encode_prompt(self.tokenizer, p) for p in prompts]
 
-    def _check_len(self, lengths, what):
-        bad = [i for i, n in enumerate(lengths) if n > self.max_model_len]
-        if bad: raise ValueError(f"{what} {bad[0]} needs {lengths[bad[0]]} tokens, above the engine's max_model_len="
-                                 f"{self.max_model_len}: pass max_model_len= to the generator")
+@patch
+def _check_len(self:VLLMGenerator, lengths, what):
+    bad = [i for i, n in enumerate(lengths) if n > self.max_model_len]
+    if bad: raise ValueError(f"{what} {bad[0]} needs {lengths[bad[0]]} tokens, above the engine's max_model_len="
+                             f"{self.max_model_len}: pass max_model_len= to the generator")
 
-    def generate(self, prompts: list[str], params: SamplingParams) -> list[list[Completion]]:
-        "`len(prompts)` lists of `params.n` completions, sampled by vLLM from the policy's current weights."
-        from vllm import SamplingParams as VSP   # (the optional extra, see __init__)
-        if isinstance(prompts, str): raise TypeError("prompts must be a list of strings")
-        t0 = time.perf_counter()
-        prompt_ids, greedy = self.encode(prompts), params.is_greedy
-        self._check_len([len(p) + params.max_new_tokens for p in prompt_ids], 'prompt')
-        self._wake()
-        base = dict(n=1, max_tokens=params.max_new_tokens, stop=params.stop or None, stop_token_ids=self.eos_token_ids,
-                    include_stop_str_in_output=params.include_stop_str, skip_special_tokens=True)
-        if greedy: rows = [(i, VSP(temperature=0.0, **base)) for i in range(len(prompts))]
-        else:      # one request per row, its token drawn by `CounterSampler` from the row's own key: see "Seeds" above
-            rows = [(i, VSP(temperature=1.0, top_p=1.0, **base,
-                            extra_args={_COUNTER_ARG: [row_seed(params.seed, i, j), params.temperature, params.top_p]}))
-                    for i in range(len(prompts)) for j in range(params.n)]
-        outs = self.llm.generate([{'prompt_token_ids': prompt_ids[i]} for i, _ in rows], [sp for _, sp in rows], use_tqdm=False)
-        res = [[] for _ in prompts]
-        for (i, _), out in zip(rows, outs):
-            res[i].append(_finalize_vllm(self.tokenizer, out.outputs[0], self.eos_token_ids, params, prompt_ids[i]))
-        if greedy: res = [cs + [dataclasses.replace(cs[0], token_ids=list(cs[0].token_ids)) for _ in range(params.n - 1)] for cs in res]
-        self.sleep()
-        n_tok = sum(len(c.token_ids) for cs in res for c in cs[: (1 if greedy else params.n)])
-        dt = time.perf_counter() - t0
-        self.last_stats = dict(seconds=dt, completion_tokens=n_tok, tokens_per_s=n_tok / max(dt, 1e-9))
-        return res
+@patch
+def generate(self:VLLMGenerator, prompts: list[str], params: SamplingParams) -> list[list[Completion]]:
+    "`len(prompts)` lists of `params.n` completions, sampled by vLLM from the policy's current weights."
+    from vllm import SamplingParams as VSP   # (the optional extra, see __init__)
+    if isinstance(prompts, str): raise TypeError("prompts must be a list of strings")
+    t0 = time.perf_counter()
+    prompt_ids, greedy = self.encode(prompts), params.is_greedy
+    self._check_len([len(p) + params.max_new_tokens for p in prompt_ids], 'prompt')
+    self._wake()
+    base = dict(n=1, max_tokens=params.max_new_tokens, stop=params.stop or None, stop_token_ids=self.eos_token_ids,
+                include_stop_str_in_output=params.include_stop_str, skip_special_tokens=True)
+    if greedy: rows = [(i, VSP(temperature=0.0, **base)) for i in range(len(prompts))]
+    else:      # one request per row, its token drawn by `CounterSampler` from the row's own key: see "Seeds" above
+        rows = [(i, VSP(temperature=1.0, top_p=1.0, **base,
+                        extra_args={_COUNTER_ARG: [row_seed(params.seed, i, j), params.temperature, params.top_p]}))
+                for i in range(len(prompts)) for j in range(params.n)]
+    outs = self.llm.generate([{'prompt_token_ids': prompt_ids[i]} for i, _ in rows], [sp for _, sp in rows], use_tqdm=False)
+    res = [[] for _ in prompts]
+    for (i, _), out in zip(rows, outs):
+        res[i].append(_finalize_vllm(self.tokenizer, out.outputs[0], self.eos_token_ids, params, prompt_ids[i]))
+    if greedy: res = [cs + [dataclasses.replace(cs[0], token_ids=list(cs[0].token_ids)) for _ in range(params.n - 1)] for cs in res]
+    self.sleep()
+    n_tok = sum(len(c.token_ids) for cs in res for c in cs[: (1 if greedy else params.n)])
+    dt = time.perf_counter() - t0
+    self.last_stats = dict(seconds=dt, completion_tokens=n_tok, tokens_per_s=n_tok / max(dt, 1e-9))
+    return res
 
-    @torch.no_grad()
-    def completion_logprobs(self, prompt_ids_list, completion_ids_list) -> list[list[float]]:
-        "Log-probs (temperature 1) of each completion's tokens given its prompt, under the weights the engine serves now."
-        from vllm import SamplingParams as VSP
-        self._check_len([len(p) + len(c) + 1 for p, c in zip(prompt_ids_list, completion_ids_list)], 'sequence')
-        self._wake()
-        seqs = [list(p) + list(c) for p, c in zip(prompt_ids_list, completion_ids_list)]
-        outs = self.llm.generate([{'prompt_token_ids': s} for s in seqs],
-                                 VSP(max_tokens=1, temperature=0.0, prompt_logprobs=0), use_tqdm=False)
-        return [[o.prompt_logprobs[len(p) + k][t].logprob for k, t in enumerate(c)]
-                for o, p, c in zip(outs, prompt_ids_list, completion_ids_list)]
+# %% ../nbs/11b_vllm.ipynb #884911ce
+@patch
+@torch.no_grad()
+def completion_logprobs(self:VLLMGenerator, prompt_ids_list, completion_ids_list) -> list[list[float]]:
+    "Log-probs (temperature 1) of each completion's tokens given its prompt, under the weights the engine serves now."
+    from vllm import SamplingParams as VSP
+    self._check_len([len(p) + len(c) + 1 for p, c in zip(prompt_ids_list, completion_ids_list)], 'sequence')
+    self._wake()
+    seqs = [list(p) + list(c) for p, c in zip(prompt_ids_list, completion_ids_list)]
+    outs = self.llm.generate([{'prompt_token_ids': s} for s in seqs],
+                             VSP(max_tokens=1, temperature=0.0, prompt_logprobs=0), use_tqdm=False)
+    return [[o.prompt_logprobs[len(p) + k][t].logprob for k, t in enumerate(c)]
+            for o, p, c in zip(outs, prompt_ids_list, completion_ids_list)]
 
-    def close(self):
-        "Let go of the engine: a shared one stays for the next generator (`shutdown_engines` frees it), an own one shuts down."
-        if self.engine is None: return
-        if self.engine.holder is not None and self.engine.holder() is self: self.engine.holder = None
-        if not self.shared: _shutdown(self.engine.llm)
-        self.engine = None
+# %% ../nbs/11b_vllm.ipynb #6a989d61
+@patch
+def close(self:VLLMGenerator):
+    "Let go of the engine: a shared one stays for the next generator (`shutdown_engines` frees it), an own one shuts down."
+    if self.engine is None: return
+    if self.engine.holder is not None and self.engine.holder() is self: self.engine.holder = None
+    if not self.shared: _shutdown(self.engine.llm)
+    self.engine = None
 
 # %% ../nbs/11b_vllm.ipynb #6c8232e2
 def _repack_tied_head(model) -> None:

@@ -9,11 +9,14 @@ that a reader going through the notebooks in order never meets a name that is de
 lazy imports (inside a function) listed in `LAZY_BACKWARD` with their reason. Apart from the one listed in
 `CYCLE_ALLOWED`, no chain of imports, top-level or lazy, leads from a module back to itself.
 """
-import ast, re
+import ast, json, re
 from pathlib import Path
+import pytest
 
 PKG = Path(__file__).resolve().parents[1] / 'soar'
 MAX_LINES = 420   # "no module exceeds about 400 exported lines" (issue 12)
+NBS = PKG.parent / 'nbs'
+MAX_CELL_LINES = 60   # "no exported cell over 60 lines" (issue 26): a long class is shown method by method (fastcore's @patch)
 
 # Lazy imports of a module whose notebook comes *later*, each with the reason it cannot move upstream.
 LAZY_BACKWARD = {
@@ -135,3 +138,27 @@ def test_module_sizes():
     assert not over, f"modules over {MAX_LINES} lines (split them by job): " + ', '.join(f"soar/{m}.py ({n})" for m, n in sorted(over.items()))
     done = [m for m in PENDING_SPLIT if sizes.get(m, 0) <= MAX_LINES]
     assert not done, f"PENDING_SPLIT lists modules that are now within {MAX_LINES} lines (remove them): {done}"
+
+
+def long_exported_cells(max_lines: int = MAX_CELL_LINES) -> list[str]:
+    "`notebook: first line (n lines)` of each exported cell (source starting with `#| export`) over `max_lines` lines."
+    out = []
+    for nb in sorted(NBS.rglob('*.ipynb')):
+        if '.ipynb_checkpoints' in nb.parts: continue
+        for c in json.loads(nb.read_text())['cells']:
+            src = ''.join(c['source']).splitlines()
+            if c['cell_type'] == 'code' and src and re.match(r'#\|\s?export\b', src[0]) and len(src) > max_lines:
+                first = next((l.strip() for l in src[1:] if l.strip() and not l.startswith('#')), '')
+                out.append(f"{nb.relative_to(NBS)}: {first[:60]} ({len(src)} lines)")
+    return out
+
+
+@pytest.mark.xfail(strict=False, reason='SoarConfig and SoarRun are split on another branch')
+def test_exported_cell_sizes():
+    long = long_exported_cells()
+    assert not long, f"exported cells over {MAX_CELL_LINES} lines (show the class method by method, split the table): " + '; '.join(long)
+
+
+def test_cell_size_checker_sees_long_cells():
+    long = long_exported_cells(max_lines=20)
+    assert any(l.startswith('02_grading.ipynb: class GradingWorker:') for l in long), long[:3]
