@@ -9,8 +9,8 @@ one thread, two shapes the toy reproduction runs most:
 Each shape runs at every row setting in the order given (default 64, 256, 64, 256), and the completions of every run
 are compared with the first one's (the generator's promise: independent of chunking).
 
-Not a test: timings are never asserted. Writes bench/results/cpu_rows.json.
-Usage: OMP_NUM_THREADS=1 python bench/cpu_rows.py [--rows 64,256,64,256]
+Not a test: timings are never asserted. Writes bench/generation/results/cpu_rows.json.
+Usage: OMP_NUM_THREADS=1 python bench/generation/cpu_rows.py [--rows 64,256,64,256]
 """
 from __future__ import annotations
 import argparse, datetime, json, os, platform, time
@@ -20,7 +20,7 @@ os.environ.setdefault('OMP_NUM_THREADS', '1'); os.environ.setdefault('HF_HUB_OFF
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    ap.add_argument('--rows', default='64,256,64,256'); ap.add_argument('--out', default='bench/results/cpu_rows.json')
+    ap.add_argument('--rows', default='64,256,64,256'); ap.add_argument('--out', default='bench/generation/results/cpu_rows.json')
     a = ap.parse_args()
     import torch
     torch.set_num_threads(int(os.environ['OMP_NUM_THREADS']))

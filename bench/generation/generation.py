@@ -1,14 +1,14 @@
 """Benchmark of soar.generation: generation throughput of the Transformers backend (batched vs one row at a time) and the
 cost of a student reset (snapshot + restore), on SmolLM2-135M-Instruct and on the toy model (or a tiny Llama of a
-similar size when the toy model is not available). Writes bench/results/generation.json.
+similar size when the toy model is not available). Writes bench/generation/results/generation.json.
 
 `--outer-step` instead compares the generation backends over the generation work of one `smollm2-cpu` outer step
-(bench/results/generation_outer_step.json): the vLLM backend (engine start and every weight sync counted), the
+(bench/generation/results/generation_outer_step.json): the vLLM backend (engine start and every weight sync counted), the
 Transformers backend and transformers' own `model.generate`; see `outer_step_work`.
 
 Not a test: timings are never asserted. Usage:
-    python bench/generation.py [--threads 2] [--rows 32] [--max-new-tokens 64] [--quick]
-    python bench/generation.py --outer-step [--threads 2] [--max-new-tokens 128] [--quick]
+    python bench/generation/generation.py [--threads 2] [--rows 32] [--max-new-tokens 64] [--quick]
+    python bench/generation/generation.py --outer-step [--threads 2] [--max-new-tokens 128] [--quick]
 """
 from __future__ import annotations
 import argparse, datetime, json, os, platform, statistics, subprocess, sys, time

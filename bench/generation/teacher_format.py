@@ -3,9 +3,9 @@
 Samples `--n` teacher outputs per variant (T = 1.0, the smollm2-cpu preset's `teacher_max_new_tokens`, one fixed seed)
 from SmolLM2-135M-Instruct and counts those that pass `soar.prompts.parse_teacher_output` (prefix + completion).
 Also counts the tags seen, the accepted questions that copy a format example verbatim, and the distinct accepted
-questions. Writes bench/results/teacher_format.json; the prompts notebook quotes it.
+questions. Writes bench/generation/results/teacher_format.json; the prompts notebook quotes it.
 
-    python bench/teacher_format.py [--n 32] [--seed 1] [--threads 1]
+    python bench/generation/teacher_format.py [--n 32] [--seed 1] [--threads 1]
 """
 import argparse, json, os, platform, time
 from pathlib import Path
@@ -30,7 +30,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--n', type=int, default=32); ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--threads', type=int, default=1); ap.add_argument('--only', default=None, help='substring of variant names')
-    ap.add_argument('--out', default='bench/results/teacher_format.json')
+    ap.add_argument('--out', default='bench/generation/results/teacher_format.json')
     a = ap.parse_args()
     import torch; torch.set_num_threads(a.threads)
     from soar.config import make_config

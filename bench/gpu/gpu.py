@@ -18,9 +18,9 @@ Sections (each written to the result file as soon as it ends, so a timeout keeps
   small and big shapes: engine start, tokens/s of the step's rows (seeded, the counter sampler), seconds per weight
   sync (the policy's full weights pushed after a change), against the Transformers backend's `new` row of `gen`.
 
-    python bench/gpu.py                     # one GPU, <= 8 minutes: bench/results/gpu-<gpu>-<date>.json
-    python bench/gpu.py --smoke             # tiny shapes on the CPU, ~2 minutes: bench/results/gpu-smoke-cpu.json
-    python bench/gpu.py --only moved,big --tokenizer DIR
+    python bench/gpu/gpu.py                     # one GPU, <= 8 minutes: bench/gpu/results/gpu-<gpu>-<date>.json
+    python bench/gpu/gpu.py --smoke             # tiny shapes on the CPU, ~2 minutes: bench/gpu/results/gpu-smoke-cpu.json
+    python bench/gpu/gpu.py --only moved,big --tokenizer DIR
 
 The smoke mode exercises every code path with tiny shapes and fp32; its figures are not GPU figures.
 Needs torch, transformers, trl, datasets and math-verify (soar's requirements). Without the offline SmolLM2 copy
@@ -53,7 +53,7 @@ class Bench:
     def __init__(self, args):
         self.args, self.smoke = args, args.smoke
         self.dev = 'cpu' if args.smoke else 'cuda'
-        if not self.smoke and not torch.cuda.is_available(): sys.exit("bench/gpu.py needs a CUDA GPU (or --smoke)")
+        if not self.smoke and not torch.cuda.is_available(): sys.exit("bench/gpu/gpu.py needs a CUDA GPU (or --smoke)")
         self.shapes, self.work = (SMOKE_SHAPES, SMOKE_WORK) if self.smoke else (SHAPES, WORK)
         self.precision = 'fp32' if self.smoke else 'bf16-mixed'   # CPUs without bf16 units: autocast is slower there
         name = 'smoke-cpu' if self.smoke else torch.cuda.get_device_name(0).lower().replace('nvidia ', '').replace(' ', '-')
@@ -63,7 +63,7 @@ class Bench:
         try: import trl; trl_v = trl.__version__
         except ImportError: trl_v = None
         self.res = dict(
-            label=('CPU SMOKE RUN: tiny shapes, fp32, a handful of tokens. It checks that bench/gpu.py runs; '
+            label=('CPU SMOKE RUN: tiny shapes, fp32, a handful of tokens. It checks that bench/gpu/gpu.py runs; '
                    'its figures are NOT GPU figures.') if self.smoke else 'GPU run',
             device=torch.cuda.get_device_name(0) if self.dev == 'cuda' else f'cpu ({platform.processor() or platform.machine()})',
             started=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
@@ -321,7 +321,7 @@ def main(argv=None):
     ap.add_argument('--only', default='moved,gen,small,big,estimate,vllm', help='comma-separated sections')
     ap.add_argument('--tokenizer', default=None, help='tokenizer folder (default: the offline SmolLM2 copy, soar.models)')
     ap.add_argument('--checkpointing', action='store_true', help='gradient checkpointing in the big step')
-    ap.add_argument('--out', default=None, help='result file (default: bench/results/gpu-*.json)')
+    ap.add_argument('--out', default=None, help='result file (default: bench/gpu/results/gpu-*.json)')
     a = ap.parse_args(argv)
     if a.smoke: torch.set_num_threads(int(os.environ.get('OMP_NUM_THREADS', '1')))
     b = Bench(a)

@@ -11,7 +11,7 @@ Modes (each on a freshly started grading worker, so the worker's parse cache sta
   cache_warm       the same verifier, second pass (everything cached)
   inprocess_mv     math-verify in this process, no worker, no bound on time (reference: the cost of the pipe)
 
-Usage: python bench/grading.py [--problems 200] [--seed 0]   -> bench/results/grading.json
+Usage: python bench/grading/grading.py [--problems 200] [--seed 0]   -> bench/grading/results/grading.json
 """
 import os, sys, time, json, random, argparse, platform, re
 from pathlib import Path

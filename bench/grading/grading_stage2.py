@@ -29,9 +29,9 @@ Extra kinds of pairs, all from the benchmark files:
 The report adds `gold_forms` (per file, how many gold answers have each affected form) and `problems` (per kind and
 direction, per file, how many distinct problems have a flipped pair: what could move in or out of a fail@k split).
 
-Usage: python bench/grading_stage2.py [--smollm2 32] [--processes 2]  -> bench/results/grading_stage2.json
-       python bench/grading_stage2.py --baseline 0df042a --kinds issue25 --out bench/results/grading_issue25.json
-       python bench/grading_stage2.py --baseline 0df042a --kinds pairs --pairs samples.jsonl --out ...   (stored samples:
+Usage: python bench/grading/grading_stage2.py [--smollm2 32] [--processes 2]  -> bench/grading/results/grading_stage2.json
+       python bench/grading/grading_stage2.py --baseline 0df042a --kinds issue25 --out bench/grading/results/grading_issue25.json
+       python bench/grading/grading_stage2.py --baseline 0df042a --kinds pairs --pairs samples.jsonl --out ...   (stored samples:
        `problems` then counts the problems whose samples change verdict, i.e. the fail@k split's movers)
 """
 import os, re, sys, time, json, random, argparse, platform, subprocess, tempfile, importlib.util, multiprocessing as mp
@@ -39,7 +39,7 @@ from collections import Counter
 from pathlib import Path
 
 os.environ.setdefault('OMP_NUM_THREADS', '1')
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / 'tests'))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'tests'))
 from soar.utils import data_dir, read_jsonl, atomic_write_json
 import soar.grading as G
 import soar.equivalence as E
@@ -66,7 +66,7 @@ class _InProcess:
 
 def load_baseline(rev):
     "soar/equivalence.py of git revision `rev`, loaded as the module `soar._equivalence_base` (relative imports work)."
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     src = subprocess.run(['git', 'show', f'{rev}:soar/equivalence.py'], cwd=root, capture_output=True, text=True,
                          check=True).stdout
     path = Path(tempfile.mkdtemp()) / 'equivalence_base.py'

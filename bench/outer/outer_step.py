@@ -1,10 +1,10 @@
 """Seconds per SOAR outer step, by phase, and how a step's time grows with g, n and r.
 
 Runs real outer steps (`soar.outer.SoarRun`) on the toy world (and, with --smollm2, on SmolLM2-135M-Instruct with the
-smollm2-cpu preset) and reads the per-phase timings the loop writes to metrics.jsonl. Writes bench/results/outer_step.json.
+smollm2-cpu preset) and reads the per-phase timings the loop writes to metrics.jsonl. Writes bench/outer/results/outer_step.json.
 Not a test: timings depend on the machine and its load (reported beside the numbers).
 
-    python bench/outer_step.py [--steps 2] [--threads 1] [--smollm2]
+    python bench/outer/outer_step.py [--steps 2] [--threads 1] [--smollm2]
 """
 import argparse, json, os, platform, tempfile, time
 from pathlib import Path
@@ -27,7 +27,7 @@ def run(preset, overrides, d_train, steps):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--steps', type=int, default=2); ap.add_argument('--threads', type=int, default=1)
-    ap.add_argument('--smollm2', action='store_true'); ap.add_argument('--out', default='bench/results/outer_step.json')
+    ap.add_argument('--smollm2', action='store_true'); ap.add_argument('--out', default='bench/outer/results/outer_step.json')
     a = ap.parse_args()
     import torch; torch.set_num_threads(a.threads)
     from soar.toy import toy_problems
@@ -43,7 +43,7 @@ def main():
         from soar.outer import TeacherCollapse
         t0 = time.perf_counter()
         # the teacher prompt with format examples and the '<question>' response prefix: with the paper-style 'math-chat'
-        # prompt SmolLM2-135M never writes a parsable output (see nbs/03_prompts.ipynb, bench/teacher_format.py)
+        # prompt SmolLM2-135M never writes a parsable output (see nbs/03_prompts.ipynb, bench/generation/teacher_format.py)
         try: res['smollm2'].append(run('smollm2-cpu', dict(prompts='math-chat-fewshot'), load_benchmark('math')[:16], 1))
         except TeacherCollapse as e:
             res['smollm2'].append(dict(error=str(e), seconds=round(time.perf_counter() - t0, 1)))

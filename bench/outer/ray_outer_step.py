@@ -6,9 +6,9 @@ starting the actors (loading torch and the model), step 1 is the steady state th
 measures the unit costs of the Ray path: the overhead per task (wall time of the inner-loop phase minus the time the
 actors spent in the inner loops, per task), the object-store put of the baseline, the fetch of the median students.
 It projects a step with 16 actors on 16 GPUs from them (see `project`: which numbers are measured, which assumed).
-Writes bench/results/ray_outer_step.json. Not a test: timings depend on the machine and its load (reported beside them).
+Writes bench/outer/results/ray_outer_step.json. Not a test: timings depend on the machine and its load (reported beside them).
 
-    OMP_NUM_THREADS=1 python bench/ray_outer_step.py [--steps 2]
+    OMP_NUM_THREADS=1 python bench/outer/ray_outer_step.py [--steps 2]
 """
 import argparse, json, math, os, platform, tempfile, time
 from pathlib import Path
@@ -71,7 +71,7 @@ def project(inproc, one, gpus=16):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--steps', type=int, default=2); ap.add_argument('--out', default='bench/results/ray_outer_step.json')
+    ap.add_argument('--steps', type=int, default=2); ap.add_argument('--out', default='bench/outer/results/ray_outer_step.json')
     a = ap.parse_args()
     import torch, ray
     from soar.toy import toy_problems

@@ -1,7 +1,7 @@
 """Behaviour before and after a refactor: a small toy reproduction run by two checkouts, compared number by number.
 
-    python bench/refactor_check.py run OUT            # this checkout's package: the small chain into OUT (fresh cache)
-    python bench/refactor_check.py compare A B        # writes bench/results/refactor_check.json (or --result)
+    python bench/refactor/refactor_check.py run OUT            # this checkout's package: the small chain into OUT (fresh cache)
+    python bench/refactor/refactor_check.py compare A B        # writes bench/refactor/results/refactor_check.json (or --result)
 
 `run` is one `soar reproduce` command (the CLI a user types), with its own empty SOAR_CACHE so that the
 fail@k filter runs too: seed 3, 3 grounded outer steps, 1 intrinsic step, 4-step evaluation students of five methods,
@@ -68,7 +68,7 @@ def compare(a: Path, b: Path) -> dict:
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('cmd', choices=['run', 'compare']); ap.add_argument('dirs', nargs='+')
-    ap.add_argument('--result', default='bench/results/refactor_check.json')
+    ap.add_argument('--result', default='bench/refactor/results/refactor_check.json')
     ap.add_argument('--label', default='', help='what the two runs are (for the result file)')
     ap.add_argument('--set', action='append', default=[], help='with run: one more KEY=VALUE for the chain (a default changed on purpose)')
     a = ap.parse_args()

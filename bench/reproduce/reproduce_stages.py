@@ -8,8 +8,8 @@
    through the papermill notebooks (`notebooks=True`), report included.
 3. The resulting estimate of `soar reproduce --preset toy --seeds 0,1,2`.
 
-Not a test: timings are never asserted. Writes bench/results/reproduce_stages.json.
-Usage: OMP_NUM_THREADS=1 python bench/reproduce_stages.py [--skip-units] [--skip-chain] [--skip-notebooks]
+Not a test: timings are never asserted. Writes bench/reproduce/results/reproduce_stages.json.
+Usage: OMP_NUM_THREADS=1 python bench/reproduce/reproduce_stages.py [--skip-units] [--skip-chain] [--skip-notebooks]
 """
 from __future__ import annotations
 import argparse, datetime, json, os, platform, subprocess, tempfile, time

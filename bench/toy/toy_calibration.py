@@ -1,15 +1,15 @@
 """Calibration of the toy preset: how far one inner loop moves Q_R, per base-teacher dataset, learning rate and step.
 
 For each student learning rate and each of `--datasets` datasets that the *base* teacher writes (n = 16 questions,
-seeded), a fresh copy of the base student is trained with the toy preset's inner-loop settings (batch 8, group 4; bench/results/toy_calibration_group8.json:
+seeded), a fresh copy of the base student is trained with the toy preset's inner-loop settings (batch 8, group 4; bench/archive/toy_calibration_group8.json:
 the same at group 8, the preset's group before)
 and its greedy accuracy on the preset's Q_R (24 problems of the fail@128-filtered add7 D_train) is read every 2
 steps. The spread of these accuracies across datasets at the preset's inner-step count is what gives the teacher
 a signal: if every dataset leaves Q_R at 0 (or every one at 1), all g dataset rewards are equal and the teacher
 gets no gradient. nbs/13_toy.ipynb (section Calibration) shows the table.
 
-Not a test: nothing is asserted. Writes bench/results/toy_calibration.json.
-Usage: OMP_NUM_THREADS=1 python bench/toy_calibration.py [--lrs 2e-4,3e-4] [--datasets 6] [--steps 10]
+Not a test: nothing is asserted. Writes bench/toy/results/toy_calibration.json.
+Usage: OMP_NUM_THREADS=1 python bench/toy/toy_calibration.py [--lrs 2e-4,3e-4] [--datasets 6] [--steps 10]
 """
 from __future__ import annotations
 import argparse, datetime, json, os, platform, tempfile, time
@@ -20,7 +20,7 @@ os.environ.setdefault('OMP_NUM_THREADS', '1'); os.environ.setdefault('HF_HUB_OFF
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--lrs', default='2e-4,3e-4'); ap.add_argument('--datasets', type=int, default=6)
-    ap.add_argument('--steps', type=int, default=10); ap.add_argument('--out', default='bench/results/toy_calibration.json')
+    ap.add_argument('--steps', type=int, default=10); ap.add_argument('--out', default='bench/toy/results/toy_calibration.json')
     a = ap.parse_args()
     import numpy as np, torch
     torch.set_num_threads(int(os.environ['OMP_NUM_THREADS']))

@@ -7,9 +7,9 @@ teacher's lr and KL, and the fail@k split it used (before the fix of
 cache: 58 of 64 kept instead of 64).
 
 Made to keep a record of chains run with variants of the preset (for example `--set student_group=4`) that are not
-published as reports. Not a test: nothing is asserted. Adds to bench/results/toy_chains.json (or --out): a folder
+published as reports. Not a test: nothing is asserted. Adds to bench/toy/results/toy_chains.json (or --out): a folder
 already recorded is replaced, the others are kept.
-Usage: python bench/toy_chains.py DIR [DIR ...] [--out FILE]
+Usage: python bench/toy/toy_chains.py DIR [DIR ...] [--out FILE]
 """
 from __future__ import annotations
 import argparse, datetime, json
@@ -48,7 +48,7 @@ def summarize(d: Path) -> dict:
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    ap.add_argument('dirs', nargs='+'); ap.add_argument('--out', default='bench/results/toy_chains.json')
+    ap.add_argument('dirs', nargs='+'); ap.add_argument('--out', default='bench/toy/results/toy_chains.json')
     a = ap.parse_args()
     new = [summarize(Path(x)) for x in a.dirs]
     old = json.loads(Path(a.out).read_text())['chains'] if Path(a.out).exists() else []   # keep the chains recorded before

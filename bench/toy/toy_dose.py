@@ -3,13 +3,13 @@ student trains on decides whether it learns the careful habit.
 
 For each share s and student seed, 128 distinct questions: round(128 s) stones (sums of 4, 5 or 6 terms, equally
 likely) and the rest in the untrained teacher's own proportions of long sums (7-8 terms), short sums (2-3 terms) and
-products (`bench/results/toy_world.json`'s teacher profile), every answer right. Each set trains one fresh student
+products (`bench/toy/results/toy_world.json`'s teacher profile), every answer right. Each set trains one fresh student
 exactly as the toy preset's evaluation does (`soar.evaluation.run_one` with the plan's evaluation config, D_train
 added), and we read its test pass@1 and pass@32 at the checkpoint rule and at the last step. A teacher's students can
 only be told apart from the untrained teacher's where this curve is steep. Not a test: nothing is asserted.
 
-Usage: OMP_NUM_THREADS=1 python bench/toy_dose.py --out runs/toy-dose --shares 0.05,0.1,0.2,0.4,0.7 --seeds 171,172,173,174
-       [--set eval.steps=32 ...]  (plan overrides, as `soar reproduce --set`)   [--result bench/results/toy_dose.json]
+Usage: OMP_NUM_THREADS=1 python bench/toy/toy_dose.py --out runs/toy-dose --shares 0.05,0.1,0.2,0.4,0.7 --seeds 171,172,173,174
+       [--set eval.steps=32 ...]  (plan overrides, as `soar reproduce --set`)   [--result bench/toy/results/toy_dose.json]
 """
 from __future__ import annotations
 import argparse, datetime, json, os, platform, random, time

@@ -7,8 +7,8 @@ reproduction's `filter` and `soar` stages into OUT/<variant>, sets the plan's ev
 the checkpoint rule. The seeds of the reproduction used here become calibration seeds: the choice was read off
 them, so an acceptance check must use other seeds. Not a test: nothing is asserted.
 
-Usage: OMP_NUM_THREADS=1 python bench/toy_eval_students.py --repro DIR --variants lr=1e-4 lr=2e-4,group=4 --out runs/toy-eval
-       python bench/toy_eval_students.py --collect DIR [DIR ...]   (writes bench/results/toy_eval_students.json, or --result)
+Usage: OMP_NUM_THREADS=1 python bench/toy/toy_eval_students.py --repro DIR --variants lr=1e-4 lr=2e-4,group=4 --out runs/toy-eval
+       python bench/toy/toy_eval_students.py --collect DIR [DIR ...]   (writes bench/toy/results/toy_eval_students.json, or --result)
 """
 from __future__ import annotations
 import argparse, datetime, json, os, platform, shutil
@@ -59,7 +59,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--repro'); ap.add_argument('--variants', nargs='*', default=[]); ap.add_argument('--out', default='runs/toy-eval')
     ap.add_argument('--jobs', type=int, default=2); ap.add_argument('--collect', nargs='*', default=[])
-    ap.add_argument('--result', default='bench/results/toy_eval_students.json')
+    ap.add_argument('--result', default='bench/toy/results/toy_eval_students.json')
     a = ap.parse_args()
     dirs = [Path(p) for p in a.collect]
     if a.variants:

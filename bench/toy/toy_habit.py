@@ -12,11 +12,11 @@ pretraining. This script measures, from the pretrained network (the shipped mode
   scaled model on 64 `add7` problems (Hard-Only) and on 192 stepping stones (64 each of add4, add5, add6), per seed:
   the correct training samples, and every 4 steps the careful share and greedy accuracy on 32 held-out add7 problems.
 
-Not a test: nothing is asserted. Writes bench/results/toy_habit.json.
-Usage: OMP_NUM_THREADS=1 python bench/toy_habit.py [--scales 1,1.25,1.5] [--hard-seeds 1,2,3,4] [--stone-seeds 1,2]
+Not a test: nothing is asserted. Writes bench/toy/results/toy_habit.json.
+Usage: OMP_NUM_THREADS=1 python bench/toy/toy_habit.py [--scales 1,1.25,1.5] [--hard-seeds 1,2,3,4] [--stone-seeds 1,2]
        [--group 4] [--more-steps 150]
-`--group` defaults to the toy preset's student group (4; bench/results/toy_habit.json was written at group 8, the
-preset's group then, and bench/results/toy_habit_group4.json at 4 with `--scales 1.5 --more-steps 0`).
+`--group` defaults to the toy preset's student group (4; bench/archive/toy_habit.json was written at group 8, the
+preset's group then, and bench/archive/toy_habit_group4.json at 4 with `--scales 1.5 --more-steps 0`).
 """
 from __future__ import annotations
 import argparse, datetime, json, os, platform, random, time
@@ -29,7 +29,7 @@ def main():
     ap.add_argument('--scales', default='1,1.25,1.5'); ap.add_argument('--hard-seeds', default='1,2,3,4')
     ap.add_argument('--stone-seeds', default='1,2'); ap.add_argument('--more-steps', type=int, default=150)
     ap.add_argument('--group', type=int, default=None, help="the student's group (default: the toy preset's)")
-    ap.add_argument('--out', default='bench/results/toy_habit.json')
+    ap.add_argument('--out', default='bench/toy/results/toy_habit.json')
     a = ap.parse_args()
     import torch
     torch.set_num_threads(int(os.environ['OMP_NUM_THREADS']))

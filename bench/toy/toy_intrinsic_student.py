@@ -8,16 +8,18 @@ stepping stones (add4-add6; the toy preset's student), with the toy preset's set
 - 6 candidate datasets of 16 questions, one per family add2..add7 (easy to hard), fixed seeds;
 - per dataset the reward R_k = mean_i r_i (r_i = 0 if the success rate is 0, else 1 - rate) under each student, and
   the ranking of the datasets under each (what the teacher's RLOO update sees).
-Not a test: nothing is asserted. Writes bench/results/toy_intrinsic_student.json.
-Usage: OMP_NUM_THREADS=1 python bench/toy_intrinsic_student.py
+Not a test: nothing is asserted. Writes bench/toy/results/toy_intrinsic_student.json.
+Usage: OMP_NUM_THREADS=1 python bench/toy/toy_intrinsic_student.py [--out FILE]
 """
 from __future__ import annotations
-import datetime, json, os, platform, subprocess, time
+import argparse, datetime, json, os, platform, subprocess, time
 from pathlib import Path
 os.environ.setdefault('OMP_NUM_THREADS', '1'); os.environ.setdefault('HF_HUB_OFFLINE', '1')
 
 
 def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    ap.add_argument('--out', default='bench/toy/results/toy_intrinsic_student.json'); a = ap.parse_args()
     import numpy as np, torch
     torch.set_num_threads(int(os.environ['OMP_NUM_THREADS']))
     from dataclasses import replace
@@ -44,7 +46,7 @@ def main():
                load=subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip(), seconds=round(time.perf_counter() - t0, 1),
                families=fams, rewards={k: [round(x, 4) for x in v] for k, v in out.items()}, ranking=rank,
                best=dict(base=rank['base'][0], trained=rank['trained'][0]))
-    Path('bench/results/toy_intrinsic_student.json').write_text(json.dumps(res, indent=1))
+    Path(a.out).parent.mkdir(parents=True, exist_ok=True); Path(a.out).write_text(json.dumps(res, indent=1))
     print(json.dumps(res, indent=1))
 
 

@@ -6,8 +6,8 @@ example a reproduction's soar/grounded-seed* folders). Writes per run: outer ste
 rewards differ), promotions and their steps, and the greedy D_train accuracy per stage when recorded.
 Seeds are chosen before running and every one is reported. Not a test: nothing is asserted.
 
-Usage: OMP_NUM_THREADS=1 python bench/toy_seeds.py --seeds 16,17 --out runs/toy-seeds [--collect DIR ...]
-       writes bench/results/toy_seeds.json (or --result PATH)
+Usage: OMP_NUM_THREADS=1 python bench/toy/toy_seeds.py --seeds 16,17 --out runs/toy-seeds [--collect DIR ...]
+       writes bench/toy/results/toy_seeds.json (or --result PATH)
 """
 from __future__ import annotations
 import argparse, datetime, json, os, platform
@@ -29,7 +29,7 @@ def summarise(d: Path) -> dict:
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--seeds', default=''); ap.add_argument('--out', default='runs/toy-seeds')
-    ap.add_argument('--collect', nargs='*', default=[]); ap.add_argument('--result', default='bench/results/toy_seeds.json')
+    ap.add_argument('--collect', nargs='*', default=[]); ap.add_argument('--result', default='bench/toy/results/toy_seeds.json')
     a = ap.parse_args()
     from soar.experiment import run_soar
     dirs = [Path(p) for p in a.collect]

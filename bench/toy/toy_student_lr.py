@@ -13,8 +13,8 @@ other student values) from two starting students:
   0; its add7 greedy accuracy is printed). Datasets of 16 stones, 16 long sums or 16 products, `--steps-after` steps: a
   stable setting keeps (or raises) the accuracy; an unstable one loses it whatever it trains on.
 Seeds (dataset and sampling): `--seeds`, named before running in the session's seed file. Not a test: nothing is
-asserted. Writes bench/results/toy_student_lr.json.
-Usage: OMP_NUM_THREADS=1 python bench/toy_student_lr.py [--seeds 0,1] [--settings 3e-4:8,1e-4:8,2e-4:16]
+asserted. Writes bench/toy/results/toy_student_lr.json.
+Usage: OMP_NUM_THREADS=1 python bench/toy/toy_student_lr.py [--seeds 0,1] [--settings 3e-4:8,1e-4:8,2e-4:16]
 """
 from __future__ import annotations
 import argparse, datetime, json, os, platform, random, subprocess, time
@@ -52,7 +52,7 @@ def main():
     ap.add_argument('--seeds', default='0,1'); ap.add_argument('--settings', default='3e-4:8,1e-4:8,2e-4:16')
     ap.add_argument('--stones', default='0,2,4,6'); ap.add_argument('--steps', type=int, default=8)
     ap.add_argument('--steps-after', type=int, default=10)
-    ap.add_argument('--out', default='bench/results/toy_student_lr.json')
+    ap.add_argument('--out', default='bench/toy/results/toy_student_lr.json')
     a = ap.parse_args()
     import torch
     torch.set_num_threads(int(os.environ['OMP_NUM_THREADS']))

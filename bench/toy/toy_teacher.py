@@ -5,8 +5,8 @@ step, the reward, the promotion and the share of each kind of question the teach
 stepping stones, long sums, short sums, products) and of right answers (soar.experiment.teacher_questions).
 nbs/13_toy.ipynb (section Calibration) shows the table. Not a test: nothing is asserted.
 
-Usage: OMP_NUM_THREADS=1 python bench/toy_teacher.py --runs grounded:2,intrinsic:2 --root /tmp/toy-teacher \
-           --set outer_steps=12 teacher_lr=2e-4 [--label NAME] [--out bench/results/toy_teacher.json]
+Usage: OMP_NUM_THREADS=1 python bench/toy/toy_teacher.py --runs grounded:2,intrinsic:2 --root /tmp/toy-teacher \
+           --set outer_steps=12 teacher_lr=2e-4 [--label NAME] [--out bench/toy/results/toy_teacher.json]
 Each call appends its runs (with its label and overrides) to the JSON file.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ def main():
     ap.add_argument('--runs', required=True, help='mode:seed,... (mode: grounded, intrinsic)')
     ap.add_argument('--root', required=True, help='folder for the run directories (kept)')
     ap.add_argument('--set', nargs='*', default=[], help='toy preset overrides, key=value')
-    ap.add_argument('--label', default=''); ap.add_argument('--out', default='bench/results/toy_teacher.json')
+    ap.add_argument('--label', default=''); ap.add_argument('--out', default='bench/toy/results/toy_teacher.json')
     a = ap.parse_args()
     import torch
     torch.set_num_threads(int(os.environ['OMP_NUM_THREADS']))

@@ -9,8 +9,8 @@ wrote (the 64 questions of `teacher_samples/`, `soar.toy.toy_teacher_profile`: s
 products, right answers); and 512 fresh samples of its final teacher, beside 512 of the base
 teacher (the shipped toy model). `--eval DIR` adds the pass@1 of the fresh students of a `soar reproduce` evaluation
 stage run on these teachers (Grounded-T and Base-T, 3 students per seed). Not a test: nothing is asserted.
-Writes bench/results/toy_teacher_kl.json.
-Usage: OMP_NUM_THREADS=1 python bench/toy_teacher_kl.py --runs 'lr3e-4 KL0.001=DIR' ... [--eval DIR]
+Writes bench/toy/results/toy_teacher_kl.json.
+Usage: OMP_NUM_THREADS=1 python bench/toy/toy_teacher_kl.py --runs 'lr3e-4 KL0.001=DIR' ... [--eval DIR]
 """
 from __future__ import annotations
 import argparse, datetime, json, os, platform

@@ -9,12 +9,12 @@ each K in --lengths and each seed: 16 student steps (the toy preset's student: 1
 lr 2e-4) on 128 distinct `addK` problems; every 4 steps the careful share (`toy_careful_share`) on 32 held-out
 problems of each family add4..add8. Not a test: nothing is asserted.
 
-Usage: OMP_NUM_THREADS=1 python bench/toy_transfer.py --lengths 4,5,6 --seeds 181,182   [--result bench/results/toy_transfer.json]
+Usage: OMP_NUM_THREADS=1 python bench/toy/toy_transfer.py --lengths 4,5,6 --seeds 181,182   [--result bench/toy/results/toy_transfer.json]
 
 A world with longer sums (built into the cache from `ToyConfig`, not the shipped model), and a ladder (`4>7`: 16 steps
 on add4, then 16 on add7 from there):
-       OMP_NUM_THREADS=1 python bench/toy_transfer.py --max-terms 10 --lengths 4,4>7 --seeds 191,192 \
-           --careful-prob 1,1,.5,.2,.05,0,0,0,0 --teacher-terms .1,.1,.12,.1,.1,.1,.12,.13,.13 --result bench/results/toy_ladder.json
+       OMP_NUM_THREADS=1 python bench/toy/toy_transfer.py --max-terms 10 --lengths 4,4>7 --seeds 191,192 \
+           --careful-prob 1,1,.5,.2,.05,0,0,0,0 --teacher-terms .1,.1,.12,.1,.1,.1,.12,.13,.13 --result bench/toy/results/toy_ladder.json
 """
 from __future__ import annotations
 import argparse, datetime, json, os, platform, time

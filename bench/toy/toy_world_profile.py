@@ -5,8 +5,8 @@ As a student: per family the share of careful answers (toy_careful_share) and of
 right answers on the 64 products of two digits 2-9 (16 samples each). Optionally (--eval-seeds) the Base-T row of
 `soar reproduce --preset toy` for those seeds (fresh students on 128 base-teacher questions + D_train), and (--runs)
 per-step teacher profiles of finished SOAR run directories. Not a test: nothing is asserted.
-Usage: OMP_NUM_THREADS=1 python bench/toy_world_profile.py [--eval-seeds 1,2,3] [--runs DIR ...] [--out FILE]
-       python bench/toy_world_profile.py --runs DIR ... --runs-only   (re-read the runs into an existing FILE, nothing else)
+Usage: OMP_NUM_THREADS=1 python bench/toy/toy_world_profile.py [--eval-seeds 1,2,3] [--runs DIR ...] [--out FILE]
+       python bench/toy/toy_world_profile.py --runs DIR ... --runs-only   (re-read the runs into an existing FILE, nothing else)
 """
 from __future__ import annotations
 import argparse, datetime, json, os, platform, tempfile
@@ -18,7 +18,7 @@ os.environ.setdefault('OMP_NUM_THREADS', '1'); os.environ.setdefault('HF_HUB_OFF
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--eval-seeds', default=''); ap.add_argument('--runs', nargs='*', default=[])
-    ap.add_argument('--out', default='bench/results/toy_world.json'); ap.add_argument('--runs-only', action='store_true')
+    ap.add_argument('--out', default='bench/toy/results/toy_world.json'); ap.add_argument('--runs-only', action='store_true')
     a = ap.parse_args()
     if a.runs_only:
         from soar.experiment import teacher_questions

@@ -5,9 +5,9 @@ beta=0.001, lr 1e-5 cosine (no warmup), grad clip 1.0, fp32, on SmolLM2-135M-Ins
 Llama of the tests, where the LM head is most of the model). Each variant runs in its own subprocess (so peak RSS is
 its own), one after the other; the ratio TRL time / our time is computed from the same run.
 
-    python bench/student_training.py                    # all variants, writes bench/results/student_training.json
-    python bench/student_training.py --models tiny --threads 2 --variants ours,trl,ours_bf16
-    python bench/student_training.py --models smollm2 --variants ours,ours_vllm,trl --out bench/results/student_training_vllm.json
+    python bench/training/student_training.py                    # all variants, writes bench/training/results/student_training.json
+    python bench/training/student_training.py --models tiny --threads 2 --variants ours,trl,ours_bf16
+    python bench/training/student_training.py --models smollm2 --variants ours,ours_vllm,trl,trl_vllm --threads 2 --out bench/training/results/student_training_vs_trl.json
 
 Timings cover the 10 training steps (generation + update + grading), not model loading or trainer construction
 (reported separately as setup_s). Not a test: nothing is asserted.

@@ -16,8 +16,8 @@ Reading it: AdamW divides each coordinate by a running RMS of its gradients, so 
 gradient changes the update very little; clipping at 1.0 on norms of hundreds acts as a per-step normalisation of
 the gradient (every step with a signal gets norm 1 before the moments), not as a cap on the step size.
 
-Not a test: nothing is asserted. Writes bench/results/toy_clipping.json.
-Usage: OMP_NUM_THREADS=1 python bench/toy_clipping.py [--seeds 1,2,3] [--steps 8]
+Not a test: nothing is asserted. Writes bench/training/results/toy_clipping.json.
+Usage: OMP_NUM_THREADS=1 python bench/training/toy_clipping.py [--seeds 1,2,3] [--steps 8]
 """
 from __future__ import annotations
 import argparse, datetime, json, os, platform, subprocess, time
@@ -28,7 +28,7 @@ os.environ.setdefault('OMP_NUM_THREADS', '1'); os.environ.setdefault('HF_HUB_OFF
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--seeds', default='1,2,3'); ap.add_argument('--steps', type=int, default=None)
-    ap.add_argument('--out', default='bench/results/toy_clipping.json')
+    ap.add_argument('--out', default='bench/training/results/toy_clipping.json')
     a = ap.parse_args()
     import numpy as np, torch
     torch.set_num_threads(int(os.environ['OMP_NUM_THREADS']))

@@ -7,8 +7,8 @@ bound on what the choice can change is what the whole term changes: the same toy
 - the training accuracy per step and the greedy accuracy on 32 held-out `add7` problems after the loop;
 - the parameter distance between the two final students, relative to how far the beta = 0.001 student moved from the
   start (0 = the KL term changed nothing).
-Not a test: nothing is asserted. Writes bench/results/toy_kl.json.
-Usage: OMP_NUM_THREADS=1 python bench/toy_kl.py [--seeds 1,2,3]
+Not a test: nothing is asserted. Writes bench/training/results/toy_kl.json.
+Usage: OMP_NUM_THREADS=1 python bench/training/toy_kl.py [--seeds 1,2,3]
 """
 from __future__ import annotations
 import argparse, datetime, json, os, platform, subprocess, time
@@ -18,7 +18,7 @@ os.environ.setdefault('OMP_NUM_THREADS', '1'); os.environ.setdefault('HF_HUB_OFF
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    ap.add_argument('--seeds', default='1,2,3'); ap.add_argument('--out', default='bench/results/toy_kl.json')
+    ap.add_argument('--seeds', default='1,2,3'); ap.add_argument('--out', default='bench/training/results/toy_kl.json')
     a = ap.parse_args()
     import torch
     torch.set_num_threads(int(os.environ['OMP_NUM_THREADS']))
