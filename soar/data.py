@@ -9,7 +9,7 @@ import dataclasses
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Iterable
-from .utils import data_dir as _default_data_dir, atomic_write_json
+from .utils import data_dir as _default_data_dir, atomic_write_json, jsonl_rows
 
 # %% auto #0
 __all__ = ['REQUIRED_FIELDS', 'BENCHMARKS', 'Problem', 'DataError', 'problem_from_dict', 'load_jsonl', 'load_benchmark',
@@ -68,14 +68,10 @@ def load_jsonl(path, source: str | None = None) -> list[Problem]:
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"{path}: no such benchmark file")
     out, seen = [], {}
-    with open(path, encoding='utf-8') as f:
-        for i, line in enumerate(f, 1):
-            if not line.strip(): continue
-            try: row = json.loads(line)
-            except json.JSONDecodeError as e: raise DataError(f"{path}:{i}: malformed JSON ({e.msg} at column {e.colno})") from None
-            p = problem_from_dict(row, source=source, path=path, line=i)
-            if p.id in seen: raise DataError(f"{path}:{i}: field 'id': duplicate id {p.id!r} (first seen on line {seen[p.id]})")
-            seen[p.id] = i; out.append(p)
+    for i, row in jsonl_rows(path, error=DataError):
+        p = problem_from_dict(row, source=source, path=path, line=i)
+        if p.id in seen: raise DataError(f"{path}:{i}: field 'id': duplicate id {p.id!r} (first seen on line {seen[p.id]})")
+        seen[p.id] = i; out.append(p)
     return out
 
 # %% ../nbs/01_data.ipynb #3944c3e7

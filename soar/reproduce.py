@@ -92,7 +92,7 @@ def chain_work(plan: ReproducePlan, d_train: int, d_test: int, pool: int | None 
     return w
 
 # Measurements, not parameters: seconds per unit of work on the toy world, the 'unit_costs' of
-# bench/results/reproduce_stages.json (bench/reproduce_stages.py); `runs` and `stage` are fixed costs (see below).
+# bench/reproduce/results/reproduce_stages.json (bench/reproduce/reproduce_stages.py); `runs` and `stage` are fixed costs (see below).
 TOY_UNIT_COSTS = dict(rollouts=0.0127, samples=0.0014, teacher=0.023, runs=2.0, stage=15.0)
 
 def estimate_seconds(work: dict, costs: dict = TOY_UNIT_COSTS, jobs: int = 1, efficiency: float = 0.25) -> dict:
@@ -149,8 +149,8 @@ def reproduce_help() -> str:
               '  or a plan knob: ' + ', '.join(_PLAN_KNOBS) + '.',
               'methods: ' + ', '.join(METHOD_KEYS) + '.', '',
               f"cost: toy, 3 seeds, 2 jobs: about {e['total'] / 60:.0f} min on 2 quiet cores (soar.reproduce.toy_estimate, from the",
-              '  unit costs of bench/results/reproduce_stages.json, measured on an earlier toy preset; the 5-seed chain of this one,',
-              '  seeds 121-125, took 35 min (fail@128 split cached): bench/results/toy_chains.json);',
+              '  unit costs of bench/reproduce/results/reproduce_stages.json, measured on an earlier toy preset; the 5-seed chain of this one,',
+              '  seeds 121-125, took 35 min (fail@128 split cached): bench/toy/results/toy_chains.json);',
               '  the stage times of a finished chain are in its report.',
               f"      paper, 3 seeds: about {g['low']:,.0f}-{g['high']:,.0f} H100-hours: 6 SOAR runs at 4 nodes x 8 H100 x 48-60 h",
               '  each (paper B.9) and 21 fresh students at about 96 GPU-hours each (1 node x 12 h).']

@@ -10,8 +10,8 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['data_dir', 'fixture_data_dir', 'data_or_fixtures', 'cache_dir', 'config_hash', 'file_sha256', 'atomic_write_bytes',
-           'atomic_write_text', 'atomic_write_json', 'read_jsonl', 'write_jsonl', 'derive_seed', 'seed_everything',
-           'Progress']
+           'atomic_write_text', 'atomic_write_json', 'jsonl_rows', 'read_jsonl', 'write_jsonl', 'derive_seed',
+           'seed_everything', 'Progress']
 
 # %% ../nbs/00_utils.ipynb #c95aabef
 _DATA_MARKER = 'math_test.jsonl'
@@ -101,16 +101,21 @@ def atomic_write_json(path, obj, **kw) -> Path:
     return atomic_write_text(path, json.dumps(obj, indent=kw.pop('indent', 2), default=str, **kw))
 
 # %% ../nbs/00_utils.ipynb #1394f923
-def read_jsonl(path) -> list[dict]:
-    "Read a JSONL file; a malformed line raises `ValueError` naming the file and line number."
-    out = []
+def jsonl_rows(path, error: type[Exception] = ValueError):
+    "Yield `(line number, value)` for each non-blank line of a JSONL file; a malformed line raises `error` naming the file, line and column."
     with open(path, encoding='utf-8') as f:
         for i, line in enumerate(f, 1):
             if not line.strip(): continue
             try: obj = json.loads(line)
-            except json.JSONDecodeError as e: raise ValueError(f"{path}:{i}: malformed JSON ({e.msg})") from None
-            if not isinstance(obj, dict): raise ValueError(f"{path}:{i}: expected a JSON object, got {type(obj).__name__}")
-            out.append(obj)
+            except json.JSONDecodeError as e: raise error(f"{path}:{i}: malformed JSON ({e.msg} at column {e.colno})") from None
+            yield i, obj
+
+def read_jsonl(path) -> list[dict]:
+    "Read a JSONL file of objects; a malformed line or a value that is not an object raises `ValueError` naming the file and line."
+    out = []
+    for i, obj in jsonl_rows(path):
+        if not isinstance(obj, dict): raise ValueError(f"{path}:{i}: expected a JSON object, got {type(obj).__name__}")
+        out.append(obj)
     return out
 
 def write_jsonl(path, rows, append: bool = False) -> Path:

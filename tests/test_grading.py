@@ -1,7 +1,7 @@
 """soar.grading beyond the notebook: whole-benchmark self-check, threads, fork/spawn pools, timeouts, worker death.
 
 Run: `pytest tests/test_grading.py` (default suite, includes the self-check over all 10,454 gold answers, ~1.5 min);
-`python tests/test_grading.py` writes the self-check figures to bench/results/grading_selfcheck.json.
+`python tests/test_grading.py` writes the self-check figures to bench/grading/results/grading_selfcheck.json.
 """
 import os, re, sys, json, time, random, signal, threading, multiprocessing as mp
 from collections import Counter
