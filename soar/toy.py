@@ -64,7 +64,11 @@ def toy_solution(question: str) -> str:
 
 # %% ../nbs/13_toy.ipynb #6b109aca
 def toy_problems(family: str | ToyFamily, n: int, seed: int = 0, exclude=()) -> list[Problem]:
-    "`n` distinct problems of `family` (none of whose questions is in `exclude`), as `Problem`s."
+    "`n` distinct problems of `family` (none of whose questions is in `exclude`), as `Problem`s; `'add7+add10'` is a mixture, the families in turn."
+    if isinstance(family, str) and '+' in family:            # a hard set of several lessons: n split as evenly as it goes
+        names = family.split('+')
+        parts = [toy_problems(f, n // len(names) + (i < n % len(names)), seed, exclude) for i, f in enumerate(names)]
+        return [p for j in range(max(map(len, parts))) for part in parts if j < len(part) for p in [part[j]]]
     fam = toy_families()[family] if isinstance(family, str) else family
     rng, seen, out = random.Random(f'{fam.name}-{seed}'), set(exclude), []
     for _ in range(100 * n + 1000):
