@@ -13,9 +13,9 @@ from .models import smollm2_path
 from .toy import toy_model_path, toy_problems, toy_teacher_profile, TOY_KINDS
 
 # %% auto #0
-__all__ = ['PATH_PARAMETERS', 'resolve_model', 'resolve_pool', 'run_filter', 'run_soar', 'signal_share', 'plot_run',
-           'teacher_questions', 'plot_teacher_questions', 'stage_accuracies', 'plot_stages', 'experiments_dir',
-           'run_notebook']
+__all__ = ['PATH_KEYS', 'resolve_model', 'resolve_pool', 'run_filter', 'run_soar', 'signal_share', 'plot_run',
+           'teacher_questions', 'plot_teacher_questions', 'stage_accuracies', 'plot_stages', 'abs_paths',
+           'experiments_dir', 'run_notebook']
 
 # %% ../nbs/25_experiment.ipynb #5b2d4641
 def resolve_model(cfg: SoarConfig) -> str:
@@ -198,7 +198,17 @@ def plot_stages(stages: list[dict], out) -> list[Path]:
     return files
 
 # %% ../nbs/25_experiment.ipynb #1f4dc4d1
-PATH_PARAMETERS = ('out', 'repro_dir', 'config')   # notebook parameters that are paths: resolved against the caller's cwd
+PATH_KEYS = {'out': True, 'repro_dir': True, 'config': True,     # notebook parameters: always paths
+             'model': False, 'dataset': False, 'data_dir': False, 'judge': False, 'reference': False}   # config / plan keys: a path or a name
+
+def abs_paths(values: dict) -> dict:
+    "`values` with the paths among them made absolute against the caller's cwd (runs execute in their own folder): the keys of `PATH_KEYS` (by a dotted key's last part), those marked False only where the value names an existing file or folder (else it is a hub id or a name)."
+    def fix(k, v):
+        always = PATH_KEYS.get(str(k).split('.')[-1])
+        if always is None or v is None or v == '': return v
+        p = Path(v).expanduser()
+        return str(p.resolve()) if always or p.exists() else v
+    return {k: fix(k, v) for k, v in values.items()}
 
 def experiments_dir() -> Path:
     "Where the experiment notebooks are: `$SOAR_EXPERIMENTS`, the checkout's `nbs/experiments`, else the package's copies."
@@ -219,8 +229,7 @@ def run_notebook(name: str, out, **parameters) -> Path:
     "Execute experiment notebook `name` with papermill in `out`; the rendered copy is written to `out/<name>.ipynb`."
     import sys, papermill as pm
     out = Path(out).expanduser().resolve(); out.mkdir(parents=True, exist_ok=True)
-    parameters = {k: str(Path(v).expanduser().resolve()) if k in PATH_PARAMETERS and v is not None else v
-                  for k, v in {'out': out, **parameters}.items()}
+    parameters = abs_paths({'out': out, **parameters})
     src = experiments_dir()/f'{name}.ipynb'
     if not src.exists(): raise FileNotFoundError(f"no experiment notebook {src}")
     dst = out/f'{name}.ipynb'

@@ -122,9 +122,9 @@ def write_jsonl(path, rows, append: bool = False) -> Path:
     return path
 
 # %% ../nbs/00_utils.ipynb #6806f53c
-def derive_seed(*parts) -> int:
-    "A 31-bit seed from any tuple of ints/strings (stable across runs, processes and machines)."
-    return int(hashlib.sha256(':'.join(map(str, parts)).encode()).hexdigest()[:8], 16) & 0x7FFFFFFF
+def derive_seed(*parts, bits: int = 31) -> int:
+    "A `bits`-bit seed (at most 32) from any tuple of ints/strings (stable across runs, processes and machines)."
+    return int(hashlib.sha256(':'.join(map(str, parts)).encode()).hexdigest()[:8], 16) & ((1 << bits) - 1)
 
 # %% ../nbs/00_utils.ipynb #a7161533
 def seed_everything(seed: int) -> None:
