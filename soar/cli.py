@@ -8,7 +8,7 @@ import argparse, json, sys, time
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['PATH_KEYS', 'data_summary', 'main']
+__all__ = ['data_summary', 'main']
 
 # %% ../nbs/90_cli.ipynb #bd5c0371
 def data_summary(data_dir=None, sample: int = 200, seed: int = 0) -> list[dict]:
@@ -78,16 +78,10 @@ def _seeds(s: str | None) -> tuple[int, ...] | None:
     try: return tuple(int(x) for x in s.split(',') if x.strip())
     except ValueError: raise ConfigError(f"--seeds must be comma-separated integers, got {s!r}") from None
 
-PATH_KEYS = ('model', 'dataset', 'data_dir', 'judge', 'reference')   # config / plan keys whose value may be a local path
-
 def _abspath(p) -> str | None:
     "A path given on the command line, resolved once against the caller's working directory."
     return None if p is None else str(Path(p).expanduser().resolve())
 
-def _abs_overrides(overrides: dict) -> dict:
-    "`--set` values of path keys that name an existing local file or folder, made absolute (runs execute in --out)."
-    return {k: _abspath(v) if k.split('.')[-1] in PATH_KEYS and v and Path(v).expanduser().exists() else v
-            for k, v in overrides.items()}
 
 # %% ../nbs/90_cli.ipynb #531b56d7
 def _check_data(cfg) -> None:
@@ -105,7 +99,8 @@ def _reproduce(args) -> int:
     from soar.config import ConfigError, parse_overrides
     from soar.plan import STAGES, make_plan
     from soar.reproduce import run_reproduce
-    overrides, seeds = _abs_overrides(parse_overrides(args.set)), _seeds(args.seeds)
+    from soar.experiment import abs_paths
+    overrides, seeds = abs_paths(parse_overrides(args.set)), _seeds(args.seeds)
     stages = tuple(s.strip() for s in args.stages.split(',') if s.strip())
     bad = [s for s in stages if s not in STAGES]
     if bad or not stages: raise ConfigError(f"--stages: unknown stage {(bad or [''])[0]!r}; stages are {','.join(STAGES)}")
@@ -154,7 +149,8 @@ def main(argv=None) -> int:
 def _run(args) -> int:
     from soar.config import make_config, parse_overrides, write_run_config
     from soar.plan import teacher_step_config
-    cfg = make_config(args.preset, **_abs_overrides(parse_overrides(args.set)))   # the one parse, validated before any work
+    from soar.experiment import abs_paths
+    cfg = make_config(args.preset, **abs_paths(parse_overrides(args.set)))   # the one parse, validated before any work
     cfg = teacher_step_config(args.preset, cfg)    # the paper preset: the teacher the paper reads (HARP: step 170), as `soar reproduce`
     _check_data(cfg)
     out = Path(_abspath(args.out))

@@ -396,13 +396,15 @@ def load_results(out_dir) -> EvalResults:
 
 # %% ../nbs/30_evaluation.ipynb #50ba5029
 def run_evaluation(methods: Sequence[MethodSpec], task: EvalTask, config: EvalConfig | None = None,
-                   seeds: Sequence[int] = (0, 1, 2), out_dir='eval_results', progress: bool = True) -> EvalResults:
-    "Every method × source × seed (skipping those already in `out_dir` with the same key); the results of this call."
+                   seeds: Sequence[int] = (0, 1, 2), out_dir='eval_results', progress: bool = True,
+                   bar: Progress | None = None) -> EvalResults:
+    "Every method × source × seed, one fresh student each (skipping those already in `out_dir` with the same key); the results of this call. `bar`: a stage's `Progress` to advance by one per student instead of a line of its own."
     base = with_overrides(config or EvalConfig(), task.config, EVAL_LEGACY_KEYS)
     out, records = Path(out_dir), []
     names = [m.name for m in methods]
     if len(set(names)) != len(names): raise ValueError(f"run_evaluation: duplicate method names {names}")
-    bar = Progress(sum(len(m.sources) for m in methods) * len(seeds), 'evaluation jobs', enabled=progress)
+    own = bar is None
+    if own: bar = Progress(sum(len(m.sources) for m in methods) * len(seeds), 'evaluation', 'students', enabled=progress)
     for m in methods:
         for si, src in enumerate(m.sources):
             for seed in seeds:
@@ -421,5 +423,5 @@ def run_evaluation(methods: Sequence[MethodSpec], task: EvalTask, config: EvalCo
                 atomic_write_json(path, rec)
                 records.append(json.loads(path.read_text()))        # as a re-run will see it (JSON keys are strings)
                 bar.update(1)
-    bar.close()
+    if own: bar.close()
     return EvalResults(records)

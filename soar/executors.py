@@ -234,9 +234,14 @@ def make_executor(name: str = 'inprocess', **kw):
     return EXECUTORS[name](**kw)
 
 # %% ../nbs/23a_executors.ipynb #4b751383
-def ray_map(fn, items, num_gpus: float = 0, num_cpus: float = 1, retries: int = 1) -> list:
-    "`[fn(x) for x in items]` as Ray tasks (results in order); a task whose worker dies is retried `retries` times."
+def ray_map(fn, items, num_gpus: float = 0, num_cpus: float = 1, retries: int = 1, on_done=None) -> list:
+    "`[fn(x) for x in items]` as Ray tasks (results in order); a task whose worker dies is retried `retries` times. `on_done(result)` is called as each task finishes (e.g. to advance a `Progress`)."
     ray = ensure_ray()
     remote = ray.remote(num_gpus=num_gpus, num_cpus=num_cpus, max_retries=retries, retry_exceptions=False)(fn)
-    return ray.get([remote.remote(x) for x in items])
+    refs = [remote.remote(x) for x in items]
+    pending = list(refs) if on_done else []
+    while pending:                                           # in the order they finish
+        done, pending = ray.wait(pending, num_returns=1)
+        on_done(ray.get(done[0]))
+    return ray.get(refs)
 

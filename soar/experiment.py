@@ -8,14 +8,14 @@ import json, os, time
 from pathlib import Path
 import numpy as np
 from .config import SoarConfig, make_config
-from .utils import read_jsonl, write_jsonl, atomic_write_json
+from .utils import read_jsonl, write_jsonl, atomic_write_json, legend_outside, new_figure, save_figure
 from .models import smollm2_path
 from .toy import toy_model_path, toy_problems, toy_teacher_profile, TOY_KINDS
 
 # %% auto #0
-__all__ = ['PATH_PARAMETERS', 'resolve_model', 'resolve_pool', 'run_filter', 'run_soar', 'signal_share', 'plot_run',
-           'teacher_questions', 'plot_teacher_questions', 'stage_accuracies', 'plot_stages', 'experiments_dir',
-           'run_notebook']
+__all__ = ['KIND_COLORS', 'PATH_KEYS', 'resolve_model', 'resolve_pool', 'run_filter', 'run_soar', 'signal_share', 'plot_run',
+           'teacher_questions', 'plot_teacher_questions', 'stage_accuracies', 'plot_stages', 'abs_paths',
+           'experiments_dir', 'run_notebook']
 
 # %% ../nbs/25_experiment.ipynb #5b2d4641
 def resolve_model(cfg: SoarConfig) -> str:
@@ -67,7 +67,8 @@ def run_soar(config: SoarConfig | str = 'toy', overrides: dict | None = None, ou
     run = SoarRun(cfg, model_path, train, out, resume=resume, progress=progress)
     run.run(steps)
     stages = stage_accuracies(cfg, model_path, train, out)
-    figs = plot_run(out) + plot_teacher_questions(out) + plot_stages(stages, out)
+    drawn = dict(teacher_reward=plot_run(out), teacher_questions=plot_teacher_questions(out), stage_accuracy=plot_stages(stages))
+    figs = [f for name, fig in drawn.items() if fig is not None for f in save_figure(fig, out/'figures'/name)]
     metrics = read_jsonl(out/'metrics.jsonl')
     summary = dict(preset=preset, overrides=overrides or {}, pool=len(res), d_train=len(train), d_test=len(test),
                    steps=len(metrics), signal_share=signal_share(metrics), promotions=metrics[-1]['n_promotions'] if metrics else 0,
@@ -84,41 +85,33 @@ def signal_share(rows) -> float:
     return float(np.mean([max(r['dataset_rewards']) - min(r['dataset_rewards']) > 1e-12 for r in rows]))
 
 # %% ../nbs/25_experiment.ipynb #a017c737
-def plot_run(out, tau: float | None = None) -> list[Path]:
-    "Teacher reward (with promotions) and acceptance rate of a run directory; returns the written files."
-    import matplotlib; matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-    out = Path(out); rows = read_jsonl(out/'metrics.jsonl')
-    if not rows: return []
+def plot_run(out, tau: float | None = None):
+    "Teacher reward (with promotions) and acceptance rate of a run directory, as a Figure (None before the first step)."
+    out = Path(out); rows = read_jsonl(out/'metrics.jsonl') if (out/'metrics.jsonl').exists() else []
+    if not rows: return None
     cfg = json.loads((out/'config.json').read_text())
     tau = cfg.get('tau') if tau is None else tau
     steps = [r['step'] for r in rows]
-    fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
-    ax = axes[0]
+    fig, (ax, ax2) = new_figure((11, 3.6), ncols=2, width_ratios=(3, 2))
     Rk = np.array([r['dataset_rewards'] for r in rows])
-    ax.plot(steps, Rk.mean(1), label='mean reward R̂ (over datasets)', color='C0')
-    ax.fill_between(steps, Rk.min(1), Rk.max(1), alpha=.2, color='C0', label='min–max over datasets')
+    ax.plot(steps, Rk.mean(1), label='mean reward R̂ (over datasets)', color='k', marker='o', ms=3)
+    ax.fill_between(steps, Rk.min(1), Rk.max(1), alpha=.15, color='k', linewidth=0, label='min–max over datasets')
     w = cfg.get('window', 3)
     ma = [np.mean(Rk.mean(1)[max(0, i - w + 1):i + 1]) for i in range(len(steps))]
-    ax.plot(steps, ma, color='C1', label=f'rolling mean (m={w})')
-    if tau is not None: ax.axhline(tau, ls='--', color='grey', lw=1, label=f'τ = {tau}')
-    for r in rows:
-        if r.get('promoted'): ax.axvline(r['step'], color='C3', lw=1.5, alpha=.7)
-    ax.plot([], [], color='C3', label='promotion')
+    ax.plot(steps, ma, color='#888888', lw=2.2, label=f'rolling mean (m={w})')    # greys, not a method's colour
+    if tau is not None: ax.axhline(tau, ls=':', color='k', lw=1, label=f'τ = {tau}')
+    for i, s in enumerate(r['step'] for r in rows if r.get('promoted')):
+        ax.axvline(s, color='#666666', ls='--', lw=1, label='promotion' if i == 0 else None)
     ax.set(xlabel='outer step', ylabel='teacher reward (Δ accuracy on Q_R)',
            title=f'Teacher reward (steps with a signal: {signal_share(rows):.0%})')
-    ax.legend(fontsize=7)
-    ax = axes[1]
-    ax.plot(steps, [r['acceptance'] for r in rows], marker='o', ms=3)
-    ax.set(xlabel='outer step', ylabel='acceptance rate', title='Teacher outputs that parse', ylim=(0, 1.05))
-    fig.tight_layout()
-    d = out/'figures'; d.mkdir(exist_ok=True)
-    files = [d/'teacher_reward.png', d/'teacher_reward.svg']
-    for f in files: fig.savefig(f, dpi=120)
-    plt.close(fig)
-    return files
+    legend_outside(ax)
+    ax2.plot(steps, [r['acceptance'] for r in rows], color='k', marker='o', ms=3)
+    ax2.set(xlabel='outer step', ylabel='acceptance rate', title='Teacher outputs that parse', ylim=(0, 1.03))
+    return fig
 
 # %% ../nbs/25_experiment.ipynb #efc402f5
+KIND_COLORS = dict(stone='#44AA99', long='#BBBBBB', short='#88CCEE', product='#DDCC77', other='#AA4499')   # not methods' colours
+
 def teacher_questions(out) -> "pd.DataFrame":
     "Per outer step: reward, promotion, number and mean length of the teacher's questions, and on the toy world the share of each kind and of right answers."
     import pandas as pd
@@ -135,34 +128,26 @@ def teacher_questions(out) -> "pd.DataFrame":
         recs.append(rec)
     return pd.DataFrame(recs)
 
-def plot_teacher_questions(out) -> list[Path]:
-    "The teacher's questions per outer step (toy: stacked shares of each kind, share of right answers; else mean length), its reward on a twin axis."
-    import matplotlib; matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
+def plot_teacher_questions(out):
+    "The teacher's questions per outer step (toy: stacked shares of each kind, share of right answers; else mean length), its reward on a twin axis; a Figure, or None without samples."
     out = Path(out); df = teacher_questions(out)
-    if df.empty: return []
-    fig, ax = plt.subplots(figsize=(8, 3.6))
+    if df.empty: return None
+    fig, ax = new_figure((8, 3.6))
     if 'stone' in df:
         kinds = [k for k in TOY_KINDS if df[k].any()]
-        colors = dict(stone='C2', long='C7', short='C0', product='C1', other='C4')
-        ax.stackplot(df.step, *[df[k] for k in kinds], labels=[f'{k}' for k in kinds], colors=[colors[k] for k in kinds], alpha=.75)
-        ax.plot(df.step, df.correct, color='k', ls='--', marker='.', label='answer right')
+        ax.stackplot(df.step, *[df[k] for k in kinds], labels=kinds, colors=[KIND_COLORS[k] for k in kinds], alpha=.85)
+        ax.plot(df.step, df.correct, color='#444444', ls='--', marker='x', ms=4, label='answer right')
         ax.set(ylabel='share of questions', ylim=(0, 1))
     else:
-        ax.plot(df.step, df.length, color='C0', marker='.', label='mean question length (chars)'); ax.set(ylabel='characters')
+        ax.plot(df.step, df.length, color='#666666', marker='.', label='mean question length (chars)'); ax.set(ylabel='characters')
     ax.set(xlabel='outer step', title='What the teacher writes, per outer step')
     ax2 = ax.twinx(); ax2.grid(False)
-    ax2.plot(df.step, df.reward, color='C3', marker='o', ms=3, lw=1.5, label='teacher reward (right axis)')
-    for s in df.step[df.promoted]: ax.axvline(s, color='C3', lw=1, ls=':')
+    ax2.plot(df.step, df.reward, color='k', marker='o', ms=3, lw=1.5, label='teacher reward (right axis)')
+    for i, s in enumerate(df.step[df.promoted]): ax.axvline(s, color='k', lw=1, ls=':', label='promotion' if i == 0 else None)
     ax2.set_ylabel('teacher reward')
     h1, l1 = ax.get_legend_handles_labels(); h2, l2 = ax2.get_legend_handles_labels()
-    ax.legend(h1 + h2, l1 + l2, loc='upper left', bbox_to_anchor=(1.12, 1), fontsize=8, frameon=False)
-    fig.tight_layout()
-    d = out/'figures'; d.mkdir(exist_ok=True)
-    files = [d/'teacher_questions.png', d/'teacher_questions.svg']
-    for f in files: fig.savefig(f, dpi=120, bbox_inches='tight')
-    plt.close(fig)
-    return files
+    legend_outside(ax, h1 + h2, l1 + l2, x=1.17)                       # past the right axis' labels
+    return fig
 
 
 # %% ../nbs/25_experiment.ipynb #b56abc53
@@ -183,22 +168,27 @@ def stage_accuracies(cfg: SoarConfig, model_path: str, d_train: list, out) -> li
     write_jsonl(out/'stage_accuracy.jsonl', rows)
     return rows
 
-def plot_stages(stages: list[dict], out) -> list[Path]:
-    "Bar chart of D_train greedy accuracy per promotion stage; PNG and SVG in `out/figures/`."
-    import matplotlib; matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(max(4.5, 1.2 * len(stages)), 3))   # wide enough for the title
-    ax.bar([s['stage'] for s in stages], [s['d_train_accuracy'] for s in stages], color='C2')
-    ax.set(ylabel='greedy accuracy on D_train', title='Baseline student per promotion stage', ylim=(0, max(0.05, 1.2 * max(s['d_train_accuracy'] for s in stages))))
-    fig.tight_layout()
-    d = Path(out)/'figures'; d.mkdir(parents=True, exist_ok=True)
-    files = [d/'stage_accuracy.png', d/'stage_accuracy.svg']
-    for f in files: fig.savefig(f, dpi=120)
-    plt.close(fig)
-    return files
+def plot_stages(stages: list[dict]):
+    "Bar chart of D_train greedy accuracy (%) per promotion stage, each bar labelled with its value (a bar at 0 % shows as '0.0')."
+    fig, ax = new_figure((max(4.5, 1.2 * len(stages)), 3))          # wide enough for the title
+    acc = [100 * s['d_train_accuracy'] for s in stages]
+    bars = ax.bar([s['stage'] for s in stages], acc, color='#666666')
+    ax.bar_label(bars, fmt='%.1f', fontsize=8, padding=2)
+    ax.set(ylabel='greedy accuracy on D_train (%)', title='Baseline student per promotion stage', ylim=(0, max(5, min(108, 1.25 * max(acc)))))
+    return fig
 
 # %% ../nbs/25_experiment.ipynb #1f4dc4d1
-PATH_PARAMETERS = ('out', 'repro_dir', 'config')   # notebook parameters that are paths: resolved against the caller's cwd
+PATH_KEYS = {'out': True, 'repro_dir': True, 'config': True,     # notebook parameters: always paths
+             'model': False, 'dataset': False, 'data_dir': False, 'judge': False, 'reference': False}   # config / plan keys: a path or a name
+
+def abs_paths(values: dict) -> dict:
+    "`values` with the paths among them made absolute against the caller's cwd (runs execute in their own folder): the keys of `PATH_KEYS` (by a dotted key's last part), those marked False only where the value names an existing file or folder (else it is a hub id or a name)."
+    def fix(k, v):
+        always = PATH_KEYS.get(str(k).split('.')[-1])
+        if always is None or v is None or v == '': return v
+        p = Path(v).expanduser()
+        return str(p.resolve()) if always or p.exists() else v
+    return {k: fix(k, v) for k, v in values.items()}
 
 def experiments_dir() -> Path:
     "Where the experiment notebooks are: `$SOAR_EXPERIMENTS`, the checkout's `nbs/experiments`, else the package's copies."
@@ -219,8 +209,7 @@ def run_notebook(name: str, out, **parameters) -> Path:
     "Execute experiment notebook `name` with papermill in `out`; the rendered copy is written to `out/<name>.ipynb`."
     import sys, papermill as pm
     out = Path(out).expanduser().resolve(); out.mkdir(parents=True, exist_ok=True)
-    parameters = {k: str(Path(v).expanduser().resolve()) if k in PATH_PARAMETERS and v is not None else v
-                  for k, v in {'out': out, **parameters}.items()}
+    parameters = abs_paths({'out': out, **parameters})
     src = experiments_dir()/f'{name}.ipynb'
     if not src.exists(): raise FileNotFoundError(f"no experiment notebook {src}")
     dst = out/f'{name}.ipynb'

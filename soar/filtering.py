@@ -7,7 +7,7 @@ from __future__ import annotations
 import json, hashlib
 from dataclasses import dataclass, asdict
 from pathlib import Path
-from .utils import cache_dir, config_hash, file_sha256, read_jsonl, write_jsonl, atomic_write_json, Progress
+from .utils import cache_dir, config_hash, derive_seed, file_sha256, read_jsonl, write_jsonl, atomic_write_json, Progress
 from .data import Problem, split_train_test, save_split
 from .grading import get_verifier
 from .generation import SamplingParams, generate_and_grade
@@ -54,9 +54,6 @@ class FilterResult:
     @property
     def failed_all(self) -> bool: return self.successes == 0
 
-def _round_seed(s: FilterSettings, key: str, rnd: int) -> int:
-    return int(hashlib.sha256(f"{s.seed}:{key}:{rnd}".encode()).hexdigest()[:8], 16)
-
 def fail_at_k(problems: list[Problem], generator, settings: FilterSettings = FilterSettings(), model_id: str = 'model',
               cache: Path | None = None, problems_per_round: int = 8, tokenizer=None, progress: bool = True,
               stop_after: int | None = None) -> list[FilterResult]:
@@ -79,7 +76,7 @@ def fail_at_k(problems: list[Problem], generator, settings: FilterSettings = Fil
             key = _problem_key(p); st = state[key]
             n = min(settings.chunk, settings.k - st[0])
             sp = SamplingParams(n=n, temperature=settings.temperature, top_p=settings.top_p,
-                                max_new_tokens=settings.max_new_tokens, seed=_round_seed(settings, key, st[2]))
+                                max_new_tokens=settings.max_new_tokens, seed=derive_seed(settings.seed, key, st[2], bits=32))
             grades.append(generate_and_grade(generator, [p], sp, settings.prompts, verifier, tokenizer)[0][0])
         still = []
         for p, ok in zip(active, grades):

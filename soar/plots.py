@@ -7,34 +7,18 @@ from __future__ import annotations
 from pathlib import Path
 import numpy as np
 import pandas as pd
+from .utils import legend_outside, new_figure, save_figure   # the figure basics every drawing module shares
+from .experiment import KIND_COLORS                            # a kind of question looks the same in a run's figures
 
 # %% auto #0
-__all__ = ['METHOD_STYLES', 'EXTRA_STYLES', 'save_figure', 'method_styles', 'method_colors', 'bootstrap_ci', 'plot_pass_at_k',
-           'plot_student_trajectories', 'plot_teacher_dynamics', 'plot_diversity', 'plot_teacher_kinds']
+__all__ = ['METHOD_STYLES', 'EXTRA_STYLES', 'method_styles', 'method_colors', 'bootstrap_ci', 'plot_pass_at_k',
+           'plot_student_trajectories', 'run_color', 'plot_teacher_dynamics', 'plot_diversity', 'plot_teacher_kinds']
 
 # %% ../nbs/33_plots.ipynb #2788a67e
-def save_figure(fig, path) -> list[Path]:
-    "Save `fig` as `path`.png and `path`.svg (any suffix on `path` is replaced); returns both paths."
-    p = Path(path); p.parent.mkdir(parents=True, exist_ok=True)
-    out = [p.with_suffix('.png'), p.with_suffix('.svg')]
-    fig.savefig(out[0], dpi=150, bbox_inches='tight'); fig.savefig(out[1], bbox_inches='tight')
-    return out
-
-def _new_fig(figsize=(6, 4)):
-    from matplotlib.figure import Figure   # lazy: matplotlib and seaborn take seconds to import; soar.plots stays light
-    import seaborn as sns
-    with sns.axes_style('whitegrid'):
-        fig = Figure(figsize=figsize, layout='constrained'); ax = fig.add_subplot()
-    return fig, ax
-
 def _palette(n):
-    import seaborn as sns   # lazy: see _new_fig
+    "Colours for series that are not methods (kinds of question): seaborn's colour-blind palette."
+    import seaborn as sns   # lazy: seaborn takes seconds to import; soar.plots stays light
     return sns.color_palette('colorblind', max(n, 1))
-
-def _legend_outside(ax, handles=None, labels=None, x: float = 1.02):
-    "The legend to the right of the axes (at `x` in axes units), where it cannot cover data."
-    if handles is None: handles, labels = ax.get_legend_handles_labels()
-    return ax.legend(handles, labels, loc='upper left', bbox_to_anchor=(x, 1), borderaxespad=0, frameon=False, fontsize=8)
 
 # %% ../nbs/33_plots.ipynb #1085725c
 METHOD_STYLES = {               # method: (colour, marker); 'PQ-... (OOD)' rows (a table of their own) take SOAR-PQ's, 'Real ...' rows 'Real'
@@ -97,14 +81,14 @@ def _ms(marker: str, size: float) -> float: return size * 1.4 if marker == '*' e
 def plot_pass_at_k(tables: dict[str, list[dict]], path=None, percent: bool = True, title: str | None = None,
                    styles: dict | None = None):
     "pass@k against k (log₂ axis): a dot per seed, the mean with its 95 % bootstrap interval; input `{method: [pass@k dict per seed]}`."
-    fig, ax = _new_fig((7.5, 4))
+    fig, ax = new_figure((7.5, 4))
     styles = styles or method_styles(tables); scale = 100 if percent else 1
     ks_all, n = set(), len(tables)
     for i, (method, per_seed) in enumerate(tables.items()):
         c, mk = styles[method]
         ks = sorted(set.intersection(*[set(int(k) for k in t) for t in per_seed]))
         vals = np.array([[{int(k): v for k, v in t.items()}[k] * scale for k in ks] for t in per_seed])
-        x = np.array(ks, float) * 2 ** _dodge(i, n, min(0.6, 0.08 * n))       # dodged in octaves: the same look at every k
+        x = np.array(ks, float) * 2 ** _dodge(i, n, min(0.8, 0.1 * n))        # dodged in octaves (a tenth apart): the same look at every k
         m = vals.mean(0); lo, hi = bootstrap_ci(vals)
         if len(per_seed) > 1:
             ax.scatter(np.broadcast_to(x, vals.shape).ravel(), vals.ravel(), s=_ms(mk, 14), color=c, marker=mk, alpha=.45, linewidths=0, zorder=2)
@@ -114,7 +98,7 @@ def plot_pass_at_k(tables: dict[str, list[dict]], path=None, percent: bool = Tru
     ax.set_xscale('log', base=2); ax.set_xticks(sorted(ks_all), [str(k) for k in sorted(ks_all)]); ax.minorticks_off()
     ax.set_xlabel('k'); ax.set_ylabel('pass@k' + (' (%)' if percent else ''))
     if percent: _percent_ylim(ax)
-    _legend_outside(ax)
+    legend_outside(ax)
     if title: ax.set_title(title)
     if path is not None: save_figure(fig, path)
     return fig
@@ -131,7 +115,7 @@ def plot_student_trajectories(runs: dict[str, list], metric: str = 'reward', pat
                               ylabel: str | None = None, title: str | None = None, percent: bool = False,
                               points: bool | None = None, styles: dict | None = None):
     "A per-step metric per method, the mean over seeds with a 95 % bootstrap interval (`points`: dots per seed; default: at most 12 steps)."
-    fig, ax = _new_fig((7.5, 4))
+    fig, ax = new_figure((7.5, 4))
     styles = styles or method_styles(runs); n = len(runs); all_steps = set()
     for i, (method, logs) in enumerate(runs.items()):
         c, mk = styles[method]
@@ -155,30 +139,36 @@ def plot_student_trajectories(runs: dict[str, list], metric: str = 'reward', pat
     if len(all_steps) <= 12: ax.set_xticks(sorted(all_steps), [f'{s:g}' for s in sorted(all_steps)])
     ax.set_xlabel('training step'); ax.set_ylabel(ylabel or metric)
     if percent: _percent_ylim(ax)
-    _legend_outside(ax)
+    legend_outside(ax)
     if title: ax.set_title(title)
     if path is not None: save_figure(fig, path)
     return fig
 
 # %% ../nbs/33_plots.ipynb #2a46827f
-def plot_teacher_dynamics(df: pd.DataFrame, path=None, diversity: str | None = 'vendi', title: str | None = None):
-    "Teacher reward per outer step (band: min–max over datasets), promotions as dashed lines, diversity on a twin axis."
-    fig, ax = _new_fig((7.5, 3.6))
-    c = _palette(3)
+def run_color(run: str) -> str:
+    "The colour of a SOAR run (`grounded-...`, `intrinsic-...`): its teacher's method colour (Grounded-T, Intrinsic-T), else black."
+    m = {'grounded': 'Grounded-T', 'intrinsic': 'Intrinsic-T'}.get(str(run).split('-')[0])
+    return METHOD_STYLES[m][0] if m else '#000000'
+
+def plot_teacher_dynamics(df: pd.DataFrame, path=None, diversity: str | None = 'vendi', title: str | None = None,
+                          color: str = '#000000'):
+    "Teacher reward per outer step in `color` (band: min–max over datasets), promotions as dashed lines, diversity (grey) on a twin axis."
+    fig, ax = new_figure((7.5, 3.6))
+    c = [color, '#666666', '#000000']        # the reward in its teacher's colour; diversity and promotions in neutral greys
     ax.plot(df.step, df.reward, color=c[0], marker='o', ms=3, label='teacher reward')
     if {'reward_min', 'reward_max'} <= set(df) and df.reward_min.notna().any():
         ax.fill_between(df.step, df.reward_min, df.reward_max, color=c[0], alpha=0.15, linewidth=0, label='min–max over datasets')
     for i, s in enumerate(df.step[df.promoted.astype(bool)]):
-        ax.axvline(s, color=c[2], ls='--', lw=1, label='promotion' if i == 0 else None)
+        ax.axvline(s, color=c[2], ls='--', lw=1, alpha=.6, label='promotion' if i == 0 else None)
     ax.set_xlabel('outer step'); ax.set_ylabel('teacher reward'); ax.xaxis.get_major_locator().set_params(integer=True)
     handles, labels = ax.get_legend_handles_labels(); x = 1.02
     if diversity and diversity in df and df[diversity].notna().any():
         name = {'vendi': 'Vendi score', 'cos_dist': 'mean cosine distance'}.get(diversity, diversity)
         ax2 = ax.twinx(); ok = df[diversity].notna()
-        ax2.plot(df.step[ok], df[diversity][ok], color=c[1], marker='.', label=f'{name} (right axis)')
+        ax2.plot(df.step[ok], df[diversity][ok], color=c[1], ls=':', marker='.', label=f'{name} (right axis)')
         ax2.set_ylabel(name, color=c[1]); ax2.grid(False)
         h2, l2 = ax2.get_legend_handles_labels(); handles += h2; labels += l2; x = 1.14    # past the right axis' labels
-    _legend_outside(ax, handles, labels, x=x)
+    legend_outside(ax, handles, labels, x=x)
     if title: ax.set_title(title)
     if path is not None: save_figure(fig, path)
     return fig
@@ -191,7 +181,7 @@ def _mean_sd_of(v, metric: str):
 
 def plot_diversity(results: dict, metric: str = 'vendi', path=None, title: str | None = None, styles: dict | None = None):
     "Diversity per method as bars with ±SD; values are `bootstrap_diversity` dicts, (mean, sd) pairs, or lists of values (drawn as dots)."
-    fig, ax = _new_fig((max(4, 1.2 * len(results) + 2), 4))
+    fig, ax = new_figure((max(4, 1.2 * len(results) + 2), 4))
     styles = styles or method_styles(results)
     ms = [_mean_sd_of(v, metric) for v in results.values()]
     ax.bar(list(results), [m for m, _ in ms], yerr=[s for _, s in ms], capsize=4, color=[styles[m][0] for m in results])
@@ -210,12 +200,9 @@ def plot_teacher_kinds(runs: dict, kinds=('stone', 'product', 'long'), path=None
     for name, df in runs.items():
         if len(df) and all(k in df for k in kinds): groups.setdefault(name.split('-')[0], []).append(df)
     if not groups: return None
-    from matplotlib.figure import Figure   # lazy, as in _new_fig
-    import seaborn as sns
-    with sns.axes_style('whitegrid'):
-        fig = Figure(figsize=(4.2 * len(groups) + 1.8, 3.4), layout='constrained')
-        axes = list(np.atleast_1d(fig.subplots(1, len(groups), sharey=True)))
-    pal = dict(zip(kinds, _palette(len(kinds))))
+    fig, axes = new_figure((4.2 * len(groups) + 1.8, 3.4), ncols=len(groups), sharey=True)
+    axes = list(np.atleast_1d(axes))
+    pal = {k: KIND_COLORS.get(k, c) for k, c in zip(kinds, _palette(len(kinds)))}
     for a, (g, dfs) in zip(axes, sorted(groups.items())):
         for k in kinds:
             for df in dfs: a.plot(df.step, df[k], color=pal[k], lw=.6, alpha=.45)
@@ -223,7 +210,7 @@ def plot_teacher_kinds(runs: dict, kinds=('stone', 'product', 'long'), path=None
             a.plot(m.index, m.values, color=pal[k], lw=2.2, label=k)
         a.set(title=f'{g} runs ({len(dfs)}; thin: each run, thick: mean)', xlabel='outer step', ylim=(0, 1))
     axes[0].set_ylabel('share of the teacher\'s questions')
-    axes[-1].legend(loc='upper left', bbox_to_anchor=(1.02, 1), frameon=False)
+    legend_outside(axes[-1])
     if title: fig.suptitle(title)
     if path is not None: save_figure(fig, path)
     return fig

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from .experiment import run_notebook
 from .plots import (method_styles, plot_diversity, plot_pass_at_k, plot_student_trajectories, plot_teacher_dynamics,
-                        plot_teacher_kinds)
+                        plot_teacher_kinds, run_color)
 from .utils import atomic_write_text
 
 # %% auto #0
@@ -223,7 +223,7 @@ def report_figures(data: dict, fig_dir) -> dict[str, Path]:
             figs['student_test'] = fig_dir/'student_test.png'
     for name, df in data['dynamics'].items():
         if len(df):
-            plot_teacher_dynamics(df, fig_dir/f'teacher_{name}', title=f'Teacher reward and promotions: {name}')
+            plot_teacher_dynamics(df, fig_dir/f'teacher_{name}', title=f'Teacher reward and promotions: {name}', color=run_color(name))
             figs[f'teacher_{name}'] = fig_dir/f'teacher_{name}.png'
     if plot_teacher_kinds(data['dynamics'], path=fig_dir/'teacher_kinds', title='What the teachers write, per outer step') is not None:
         figs['teacher_kinds'] = fig_dir/'teacher_kinds.png'

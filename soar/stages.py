@@ -233,13 +233,14 @@ def teacher_notes(out) -> dict[str, str]:
 
 # %% ../nbs/36_stages.ipynb #67edf71a
 def eval_units(out) -> list[dict]:
-    "Every (table, method, seed) to evaluate, with a relative cost (training steps × group multiplier; inference: 0.1)."
+    "Every (table, method, seed) to evaluate, with its fresh students (one per source) and a relative cost (training steps × group multiplier; inference: 0.1)."
     plan = load_plan(out); units = []
     for name, ood in (('main', False), ('ood', True)):
         if ood and ood_config(plan) is None: continue
         _, _, jobs, _ = evaluation_jobs(out, ood=ood)
         for i, (m, seeds) in enumerate(jobs):
-            units += [dict(table=name, job=i, method=m.name, seed=s, cost=(m.group_mult if m.train else 0.1)) for s in seeds]
+            units += [dict(table=name, job=i, method=m.name, seed=s, students=len(m.sources), cost=(m.group_mult if m.train else 0.1))
+                      for s in seeds]
     return units
 
 def split_units(units: list[dict], n: int) -> list[list[dict]]:
@@ -260,24 +261,29 @@ def eval_worker(out, worker: int, n_workers: int, progress: bool = True) -> int:
 
 # %% ../nbs/36_stages.ipynb #62bc0eaa
 def eval_stage(out, progress: bool = False, jobs: int = 1) -> dict:
-    "Stage 3: every (method, seed) of the main table (and the OOD table); each result file is written atomically and reused."
+    "Stage 3: every (method, seed) of the main table (and the OOD table); each result file is written atomically and reused. Progress counts fresh students."
     out = Path(out); plan = load_plan(out); info = {}
-    if (scfg := soar_config(plan)).executor == 'ray':           # --set executor=ray: the units as Ray tasks (below)
-        ray_eval_units(out, gpu=scfg.device.startswith('cuda'), progress=progress)
+    units = eval_units(out); n = sum(u['students'] for u in units)
+    done = lambda: len(list((out/'eval').glob('*/*/source*-seed*.json')))      # the result file of each fresh student
+    workers = (scfg := soar_config(plan)).executor == 'ray' or jobs > 1
+    if scfg.executor == 'ray':                                   # --set executor=ray: the units as Ray tasks (below)
+        with Progress(n, 'evaluation', 'fresh students', initial=done(), enabled=progress) as bar:
+            ray_eval_units(out, gpu=scfg.device.startswith('cuda'), progress=progress, on_done=lambda _: bar.update(done() - bar.done))
     elif jobs > 1:
-        n_units = len(eval_units(out)); n = min(jobs, max(1, n_units))
-        done = lambda: len(list((out/'eval').glob('*/*/source*-seed*.json')))      # the result file of each fresh student
-        run_parallel([([sys.executable, '-c', f'from soar.stages import eval_worker; eval_worker({str(out)!r}, {i}, {n})'],
-                       out/'eval'/f'worker{i}.log') for i in range(n)], n, progress, units=(n_units, done, 'fresh students'))
+        k = min(jobs, max(1, len(units)))
+        run_parallel([([sys.executable, '-c', f'from soar.stages import eval_worker; eval_worker({str(out)!r}, {i}, {k})'],
+                       out/'eval'/f'worker{i}.log') for i in range(k)], k, progress, units=(n, done, 'fresh students'))
+    bar = Progress(n, 'evaluation', 'fresh students', enabled=progress and not workers)   # in process: one line for the stage
     for name, ood in (('main', False), ('ood', True)):
         if ood and ood_config(plan) is None: continue
         task, ec, ejobs, skipped = evaluation_jobs(out, ood=ood)
         d = out/'eval'/name
-        for m, seeds in ejobs: run_evaluation([m], task, ec, seeds=seeds, out_dir=d, progress=progress)   # with jobs > 1: all loaded
+        for m, seeds in ejobs: run_evaluation([m], task, ec, seeds=seeds, out_dir=d, progress=progress and not workers, bar=bar)   # after workers: all loaded
         atomic_write_json(d/'skipped.json', skipped)
         res = load_results(d)
         info[name] = dict(runs=len(res.records), methods=sorted({r['method'] for r in res.records}), skipped=len(skipped),
                           seconds=round(sum(r['seconds'] for r in res.records), 1))
+    bar.close()
     return info
 
 # %% ../nbs/36_stages.ipynb #45dc1371
@@ -291,11 +297,11 @@ def _eval_unit_task(out_unit: tuple) -> str:
     "`eval_unit(*out_unit)`: a plain function, which `ray.remote` needs (it refuses a `functools.partial`)."
     return eval_unit(*out_unit)
 
-def ray_eval_units(out, gpu: bool = False, progress: bool = False) -> list[str]:
-    "Every evaluation unit of `out` (`soar.stages.eval_units`) as a Ray task, costliest first; returns their names."
+def ray_eval_units(out, gpu: bool = False, progress: bool = False, on_done=None) -> list[str]:
+    "Every evaluation unit of `out` (`soar.stages.eval_units`) as a Ray task, costliest first; returns their names (`on_done(name)` as each ends)."
     units = sorted(eval_units(out), key=lambda u: -u['cost'])
     if progress: print(f"  evaluation: {len(units)} units on Ray", flush=True)
-    return ray_map(_eval_unit_task, [(str(out), u) for u in units], num_gpus=1 if gpu else 0, num_cpus=0 if gpu else 1)
+    return ray_map(_eval_unit_task, [(str(out), u) for u in units], num_gpus=1 if gpu else 0, num_cpus=0 if gpu else 1, on_done=on_done)
 
 # %% ../nbs/36_stages.ipynb #8996bdc9
 def question_sets(res) -> dict[str, dict[int, list[dict]]]:
@@ -328,10 +334,11 @@ def analysis_stage(out, progress: bool = False) -> dict:
                                                            device=cfg.device))
         return _judge[0]
     jparams = SamplingParams(n=1, greedy=True, max_new_tokens=plan.judge_max_new_tokens); judge_s = 0.0
+    bar = Progress(len(sets), 'analysis', 'question sets', enabled=progress)
     for m, per_seed in sets.items():
         per = {s: question_diversity(qs, emb, size=plan.diversity_size, repeats=plan.diversity_repeats, seed=s)
                for s, qs in per_seed.items() if len(qs) >= 2}
-        if not per: continue
+        if not per: bar.update(1); continue
         vm, vsd = _mean_sd([x['vendi'] for x in per.values()]); cm, csd = _mean_sd([x['cos_dist'] for x in per.values()])
         div[m] = dict(vendi=vm, vendi_sd=vsd, cos_dist=cm, cos_dist_sd=csd, sets=len(per),
                       n_questions=float(np.mean([x['n'] for x in per.values()])),
@@ -351,21 +358,24 @@ def analysis_stage(out, progress: bool = False) -> dict:
             judge_s += json.loads(jf.read_text()).get('seconds', 0)         # the judging time, also when reused
             q.update({f'judge_{k}': x for k, x in judge_summary(v).items()})
             if cfg.dataset == 'toy': q.update({f'judge_{k}': x for k, x in judge_agreement(v, toy_oracle(pick)).items()})
-        qual[m] = q
+        qual[m] = q; bar.update(1)
+    bar.close()
     atomic_write_json(d/'diversity.json', dict(size=plan.diversity_size, repeats=plan.diversity_repeats,
                                                 embedder=str(emb.path), embedder_asked=plan.embedder or 'minilm',
                                                 embedder_note=emb_note, methods=div))
     atomic_write_json(d/'quality.json', qual)
-    dyn = {}
-    for kind, seed in needed_runs(plan):
-        rd = run_dir(out, kind, seed)
-        if not (rd/'metrics.jsonl').exists(): continue
+    dyn, runs = {}, [run_dir(out, kind, seed) for kind, seed in needed_runs(plan)]
+    runs = [rd for rd in runs if (rd/'metrics.jsonl').exists()]
+    bar = Progress(len(runs), 'teacher dynamics', 'SOAR runs', enabled=progress)
+    for rd in runs:
         df = teacher_dynamics(rd, embedder=emb)
         tq = teacher_questions(rd)                      # what the teacher wrote per step (toy: the kinds of question)
         if len(tq): df = df.merge(tq[[c for c in tq if c not in ('reward', 'promoted')]].rename(columns={'n': 'n_kept'}), on='step', how='left')
         (d/'dynamics').mkdir(exist_ok=True); atomic_write_text(d/'dynamics'/f'{rd.name}.csv', df.to_csv(index=False))
         dyn[rd.name] = dict(steps=len(df), promotions=int(df.promoted.sum()) if len(df) else 0,
                             mean_vendi=float(df.vendi.mean()) if len(df) else float('nan'))
+        bar.update(1)
+    bar.close()
     info = dict(diversity={m: round(v['vendi'], 2) for m, v in div.items()}, dynamics=dyn, judge_s=round(judge_s, 1))
     atomic_write_json(d/'summary.json', info)
     return info

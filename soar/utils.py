@@ -11,7 +11,7 @@ import numpy as np
 # %% auto #0
 __all__ = ['data_dir', 'fixture_data_dir', 'data_or_fixtures', 'cache_dir', 'config_hash', 'file_sha256', 'atomic_write_bytes',
            'atomic_write_text', 'atomic_write_json', 'jsonl_rows', 'read_jsonl', 'write_jsonl', 'derive_seed',
-           'seed_everything', 'Progress']
+           'seed_everything', 'Progress', 'new_figure', 'legend_outside', 'save_figure']
 
 # %% ../nbs/00_utils.ipynb #c95aabef
 _DATA_MARKER = 'math_test.jsonl'
@@ -127,9 +127,9 @@ def write_jsonl(path, rows, append: bool = False) -> Path:
     return path
 
 # %% ../nbs/00_utils.ipynb #6806f53c
-def derive_seed(*parts) -> int:
-    "A 31-bit seed from any tuple of ints/strings (stable across runs, processes and machines)."
-    return int(hashlib.sha256(':'.join(map(str, parts)).encode()).hexdigest()[:8], 16) & 0x7FFFFFFF
+def derive_seed(*parts, bits: int = 31) -> int:
+    "A `bits`-bit seed (at most 32) from any tuple of ints/strings (stable across runs, processes and machines)."
+    return int(hashlib.sha256(':'.join(map(str, parts)).encode()).hexdigest()[:8], 16) & ((1 << bits) - 1)
 
 # %% ../nbs/00_utils.ipynb #a7161533
 def seed_everything(seed: int) -> None:
@@ -189,3 +189,24 @@ class Progress:
 
     def __enter__(self): return self
     def __exit__(self, *exc): self.close()
+
+# %% ../nbs/00_utils.ipynb #8f10abdf
+def new_figure(figsize=(6, 4), ncols: int = 1, **kw):
+    "A Figure in seaborn's whitegrid style and its axes (a list of `ncols` axes if `ncols` > 1); `kw` go to `Figure.subplots`."
+    from matplotlib.figure import Figure   # lazy: matplotlib and seaborn take seconds to import
+    import seaborn as sns
+    with sns.axes_style('whitegrid'):
+        fig = Figure(figsize=figsize, layout='constrained'); axes = fig.subplots(1, ncols, **kw)
+    return fig, (list(np.atleast_1d(axes)) if ncols > 1 else axes)
+
+def legend_outside(ax, handles=None, labels=None, x: float = 1.02):
+    "The legend to the right of the axes (at `x` in axes units), where it cannot cover data."
+    if handles is None: handles, labels = ax.get_legend_handles_labels()
+    return ax.legend(handles, labels, loc='upper left', bbox_to_anchor=(x, 1), borderaxespad=0, frameon=False, fontsize=8)
+
+def save_figure(fig, path) -> list[Path]:
+    "Save `fig` as `path`.png (150 dpi) and `path`.svg (any suffix on `path` is replaced); returns both paths."
+    p = Path(path); p.parent.mkdir(parents=True, exist_ok=True)
+    out = [p.with_suffix('.png'), p.with_suffix('.svg')]
+    fig.savefig(out[0], dpi=150, bbox_inches='tight'); fig.savefig(out[1], bbox_inches='tight')
+    return out
