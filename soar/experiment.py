@@ -91,14 +91,15 @@ def plot_run(out, tau: float | None = None) -> list[Path]:
     out = Path(out); rows = read_jsonl(out/'metrics.jsonl')
     if not rows: return []
     cfg = json.loads((out/'config.json').read_text())
-    tau = cfg.get('tau') if tau is None else tau
+    rule = cfg.get('promotion', cfg)                  # `promotion.KEY`; a run of an earlier version: flat keys
+    tau = rule.get('tau') if tau is None else tau
     steps = [r['step'] for r in rows]
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
     ax = axes[0]
     Rk = np.array([r['dataset_rewards'] for r in rows])
     ax.plot(steps, Rk.mean(1), label='mean reward R̂ (over datasets)', color='C0')
     ax.fill_between(steps, Rk.min(1), Rk.max(1), alpha=.2, color='C0', label='min–max over datasets')
-    w = cfg.get('window', 3)
+    w = rule.get('window', 3)
     ma = [np.mean(Rk.mean(1)[max(0, i - w + 1):i + 1]) for i in range(len(steps))]
     ax.plot(steps, ma, color='C1', label=f'rolling mean (m={w})')
     if tau is not None: ax.axhline(tau, ls='--', color='grey', lw=1, label=f'τ = {tau}')

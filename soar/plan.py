@@ -186,7 +186,7 @@ def validate_plan(plan: ReproducePlan) -> ReproducePlan:
 def base_eval_kwargs(cfg: SoarConfig) -> dict:
     "`EvalConfig` keyword arguments that follow from a world's SOAR config: its student (with the evaluation's warmup, 20), its sampling and hardware."
     return dict(student=replace(cfg.student, warmup_steps=EvalConfig().student.warmup_steps),
-                teacher_max_new_tokens=cfg.teacher_max_new_tokens, teacher_temperature=cfg.teacher_temperature,
+                teacher_max_new_tokens=cfg.teacher.max_new_tokens, teacher_temperature=cfg.teacher.temperature,
                 verifier=cfg.grader_name, prompts=cfg.prompt_set, backend=cfg.backend, dtype=cfg.dtype, device=cfg.device,
                 **({'precision': cfg.precision} if cfg.precision == 'bf16-mixed' else {}))   # dtype says the others
 
@@ -198,7 +198,6 @@ def eval_setup(plan: ReproducePlan, cfg: SoarConfig, dataset: str | None = None)
     ec = with_overrides(EvalConfig(**base_eval_kwargs(cfg)), stud, EVAL_LEGACY_KEYS)
     task = {**(PAPER_TASK_CONFIG.get(dataset or cfg.dataset, {}) if plan.preset == 'paper' else {}), **ev}
     return ec, task
-
 
 # %% ../nbs/35_plan.ipynb #e1753ccb
 def plan_path(out) -> Path: return Path(out)/'reproduce.json'
@@ -322,7 +321,7 @@ def _attr(obj, key: str):
 def paper_value(where: str, key: str):
     "What the `paper` preset (config, plan, or the evaluation config of the MATH / `eval.<dataset>` world) gives for `key`."
     plan = make_plan('paper'); cfg = soar_config(plan)
-    if where == 'config': return _attr(cfg, key)
+    if where == 'config': return _attr(cfg, LEGACY_KEYS.get(key, (key,))[0])   # `teacher.lr`, or an earlier flat name
     if where.startswith('eval'):
         ds = where.partition('.')[2] or None
         ec, task = eval_setup(plan, cfg, ds)
