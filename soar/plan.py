@@ -14,10 +14,10 @@ from .utils import atomic_write_json
 
 # %% auto #0
 __all__ = ['METHOD_KEYS', 'DEFAULT_METHODS', 'STAGES', 'OOD_METHODS', 'TEACHER_LEVEL', 'REPRODUCE_PRESETS', 'PAPER_TEACHER_STEP',
-           'PAPER_VALUES', 'ReproducePlan', 'make_plan', 'read_teacher_step', 'teacher_step_config',
-           'save_teacher_step', 'soar_overrides', 'soar_config', 'validate_plan', 'base_eval_kwargs', 'eval_setup',
-           'plan_path', 'load_plan', 'init_reproduce', 'stage_done', 'mark_done', 'run_dir', 'student_seeds',
-           'intrinsic_teacher_seeds', 'method_students', 'paper_value', 'paper_values_check', 'paper_values_markdown']
+           'PAPER_VALUES', 'ReproducePlan', 'make_plan', 'read_teacher_step', 'teacher_step_config', 'soar_config',
+           'validate_plan', 'base_eval_kwargs', 'eval_setup', 'plan_path', 'load_plan', 'init_reproduce', 'stage_done',
+           'mark_done', 'run_dir', 'student_seeds', 'intrinsic_teacher_seeds', 'method_students', 'paper_value',
+           'paper_values_check', 'paper_values_markdown']
 
 # %% ../nbs/35_plan.ipynb #162e5f5e
 METHOD_KEYS = ('base', 'hard', 'hard4', 'pq', 'ps', 'grounded', 'base_t', 'intrinsic', 'reference', 'ood', 'pq_wrong')
@@ -154,20 +154,10 @@ def teacher_step_config(preset: str, cfg: SoarConfig, step: int | None = None) -
         cfg = replace(cfg, teacher_save_steps=(*cfg.teacher_save_steps, step))     # sorted by SoarConfig
     return cfg
 
-def save_teacher_step(preset: str, ov: dict, step: int | None = None) -> dict:
-    "`ov` (config overrides of one run) with the `teacher_save_steps` that `teacher_step_config` adds, as a `--set` value."
-    cfg = make_config(preset, **ov); new = teacher_step_config(preset, cfg, step)
-    if new.teacher_save_steps == cfg.teacher_save_steps: return ov
-    return {**ov, 'teacher_save_steps': ','.join(str(s) for s in new.teacher_save_steps)}
-
 # %% ../nbs/35_plan.ipynb #b290ba8c
 def _run_overrides(plan: ReproducePlan, kind: str, seed: int) -> dict:
     if kind not in ('grounded', 'intrinsic'): raise ValueError(f"kind must be 'grounded' or 'intrinsic', got {kind!r}")
     return {**plan.soar, **(plan.intrinsic if kind == 'intrinsic' else {}), 'teacher_mode': kind, 'seed': int(seed)}
-
-def soar_overrides(plan: ReproducePlan, kind: str, seed: int) -> dict:
-    "The config overrides of one SOAR run of the chain (for `soar run --set`): `kind` is 'grounded' or 'intrinsic'; the teacher step read later is saved."
-    return save_teacher_step(plan.preset, _run_overrides(plan, kind, seed), plan.teacher_step)
 
 def soar_config(plan: ReproducePlan, kind: str = 'grounded', seed: int | None = None) -> SoarConfig:
     "The config of one SOAR run of the chain, built once: the preset, the plan's overrides, the teacher step read later."
