@@ -47,9 +47,10 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument('--sample', type=int, default=200, help='gold answers self-checked per benchmark')
     r = sub.add_parser('run', help='run SOAR (executes nbs/experiments/soar_run.ipynb with papermill)',
                        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=config_help())
-    r.add_argument('--preset', default='toy', choices=sorted(PRESETS), help='config preset (default: toy)')
+    r.add_argument('--preset', default=None, choices=sorted(PRESETS), help='config preset (default: toy)')
     r.add_argument('--out', required=True, help='run directory (relative to the current directory)')
     r.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', help='override a config key (repeatable)')
+    r.add_argument('--config', default=None, metavar='FILE', help='a resolved config.json to run as it is (instead of --preset and --set)')
     r.add_argument('--resume', action='store_true', help='continue a killed run in --out')
     r.add_argument('--no-notebook', action='store_true', help='run the pipeline directly, without papermill')
     from soar.plan import STAGES
@@ -147,11 +148,16 @@ def main(argv=None) -> int:
 
 # %% ../nbs/90_cli.ipynb #041e22f0
 def _run(args) -> int:
-    from soar.config import make_config, parse_overrides, write_run_config
+    from soar.config import ConfigError, load_config, make_config, parse_overrides, write_run_config
     from soar.plan import teacher_step_config
     from soar.experiment import abs_paths
-    cfg = make_config(args.preset, **abs_paths(parse_overrides(args.set)))   # the one parse, validated before any work
-    cfg = teacher_step_config(args.preset, cfg)    # the paper preset: the teacher the paper reads (HARP: step 170), as `soar reproduce`
+    if args.config:                                # resolved already (`soar reproduce --jobs N` gives each worker its run's)
+        if args.preset or args.set: raise ConfigError("--config: a resolved config.json runs as it is; give no --preset or --set with it")
+        cfg = load_config(_abspath(args.config))
+    else:
+        preset = args.preset or 'toy'
+        cfg = make_config(preset, **abs_paths(parse_overrides(args.set)))   # the one parse, validated before any work
+        cfg = teacher_step_config(preset, cfg)     # the paper preset: the teacher the paper reads (HARP: step 170), as `soar reproduce`
     _check_data(cfg)
     out = Path(_abspath(args.out))
     if not args.resume and (out/'metrics.jsonl').exists():

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field, fields, asdict, replace
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['SPECIAL_MODELS', 'PRESETS', 'LEGACY_KEYS', 'ConfigError', 'StudentConfig', 'SoarConfig', 'vllm_installed',
-           'check_choice', 'validate', 'parse_value', 'with_overrides', 'field_type', 'make_config', 'parse_overrides',
-           'load_config', 'preset_table', 'config_help', 'write_run_config']
+__all__ = ['SPECIAL_MODELS', 'PRESETS', 'LEGACY_KEYS', 'ConfigError', 'LearnerConfig', 'StudentConfig', 'TeacherConfig',
+           'PromotionConfig', 'SoarConfig', 'vllm_installed', 'check_choice', 'validate', 'parse_value',
+           'with_overrides', 'field_type', 'make_config', 'parse_overrides', 'load_config', 'preset_table',
+           'config_help', 'write_run_config']
 
 # %% ../nbs/00a_config.ipynb #1faec679
 class ConfigError(ValueError):
@@ -20,29 +21,83 @@ class ConfigError(ValueError):
 def _f(default, help: str, choices=None):
     return field(default=default, metadata={'help': help, 'choices': choices})
 
+def _check_choices(c, where: str = '') -> None:
+    "Raise `ConfigError` for the first field of the config `c` whose value is not one of its field's `choices`."
+    for f in fields(c):
+        ch, v = f.metadata.get('choices'), getattr(c, f.name)
+        if ch and v not in ch: raise ConfigError(f"{where}{f.name}: must be one of {list(ch)}, got {v!r}")
+
 @dataclass
-class StudentConfig:
-    "How a student learns (defaults: the paper's inner loop); used by the inner loops, the evaluation students and `train_student`."
-    batch_size: int = _f(8, 'questions per student step')
-    group_size: int = _f(32, 'completions per question (student RLOO group)')
-    lr: float = _f(1e-5, 'student AdamW learning rate')
-    warmup_steps: int = _f(0, 'linear lr warmup steps (then a cosine schedule over the steps of one student)')
-    micro_batch_size: int = _f(32, 'student rollouts per backward pass (gradient accumulation)')
-    max_new_tokens: int = _f(1024, 'max new tokens per student rollout (and per Q_R / test answer)')
-    temperature: float = _f(1.0, 'student sampling temperature')
-    max_grad_norm: float = _f(1.0, 'gradient-norm clipping (0 = none). The paper states none; 1.0 is the common RLOO/PPO default')
-    weight_decay: float = _f(0.0, 'AdamW weight decay. The paper states none; 0: a 10-20-step inner loop should move the '
-                             'student by its gradient only')
+class LearnerConfig:
+    "How one RLOO learner updates and samples (defaults: the paper's, Table 3): what the student and the teacher share."
+    lr: float = _f(1e-5, 'AdamW learning rate')
+    warmup_steps: int = _f(0, 'linear lr warmup steps, then the schedule (a student: cosine over its steps)')
+    micro_batch_size: int = _f(32, 'rollouts per backward pass (gradient accumulation)')
+    max_new_tokens: int = _f(1024, 'max new tokens per rollout')
+    temperature: float = _f(1.0, 'sampling temperature')
+    max_grad_norm: float = _f(1.0, 'gradient-norm clipping (0 = none). The paper states none; 1.0 is the common RLOO/PPO '
+                              'default and guards the rare huge-advantage step')
+    weight_decay: float = _f(0.0, 'AdamW weight decay. The paper states none; 0 keeps the update a pure policy gradient + KL')
     beta: float = _f(0.001, 'KL coefficient to the frozen reference (k3 estimator, summed over completion tokens)')
+    _name = 'learner'                                           # how a message names it: 'student.lr', 'teacher.lr'
 
     def __post_init__(self):
         if self.max_grad_norm is None: self.max_grad_norm = 0.0      # RLOOConfig's spelling of "no clipping"
-        for k in ('batch_size', 'micro_batch_size', 'max_new_tokens'):
-            if getattr(self, k) < 1: raise ConfigError(f"student.{k}: must be >= 1, got {getattr(self, k)}")
-        if self.group_size < 2: raise ConfigError(f"student.group_size: RLOO needs a group of at least 2 (leave-one-out baseline), got {self.group_size}")
-        if not self.lr > 0: raise ConfigError(f"student.lr: must be > 0, got {self.lr}")
+        w = f'{self._name}.'
+        _check_choices(self, w)
+        for k in ('micro_batch_size', 'max_new_tokens'):
+            if getattr(self, k) < 1: raise ConfigError(f"{w}{k}: must be >= 1, got {getattr(self, k)}")
+        if not self.lr > 0: raise ConfigError(f"{w}lr: must be > 0, got {self.lr}")
         for k in ('warmup_steps', 'max_grad_norm', 'weight_decay', 'beta', 'temperature'):
-            if getattr(self, k) < 0: raise ConfigError(f"student.{k}: must be >= 0, got {getattr(self, k)}")
+            if getattr(self, k) < 0: raise ConfigError(f"{w}{k}: must be >= 0, got {getattr(self, k)}")
+
+# %% ../nbs/00a_config.ipynb #c0a1e002
+@dataclass
+class StudentConfig(LearnerConfig):
+    "How a student learns (defaults: the paper's inner loop); used by the inner loops, the evaluation students and `train_student`."
+    max_new_tokens: int = _f(1024, 'max new tokens per student rollout (and per Q_R / test answer)')
+    batch_size: int = _f(8, 'questions per student step')
+    group_size: int = _f(32, 'completions per question (student RLOO group)')
+    _name = 'student'
+
+    def __post_init__(self):
+        super().__post_init__()
+        if self.batch_size < 1: raise ConfigError(f"student.batch_size: must be >= 1, got {self.batch_size}")
+        if self.group_size < 2: raise ConfigError(f"student.group_size: RLOO needs a group of at least 2 (leave-one-out baseline), got {self.group_size}")
+
+@dataclass
+class TeacherConfig(LearnerConfig):
+    "How the teacher learns (defaults: the paper's outer loop, Table 3); its RLOO group is the g datasets of an outer step."
+    warmup_steps: int = _f(20, 'teacher lr warmup steps, then `teacher.schedule` over outer_steps')
+    micro_batch_size: int = _f(2, 'teacher rollouts per backward pass (gradient accumulation)')
+    max_new_tokens: int = _f(512, 'max new tokens per teacher sample')
+    schedule: str = _f('cosine', "teacher lr after the warmup: 'cosine' decay over outer_steps (the paper), or 'constant'", ('cosine', 'constant'))
+    min_gain: typing.Optional[float] = _f(None, "grounded runs: update the teacher only at outer steps where some dataset's reward "
+                                         "is above this (0.0: some dataset helped the student). A step where every dataset "
+                                         "hurt says only which one hurt least, and a teacher that learns from it learns "
+                                         "to write questions that do nothing. None: update at every step, as the paper")
+    _name = 'teacher'
+
+# %% ../nbs/00a_config.ipynb #c0a1e004
+@dataclass
+class PromotionConfig:
+    "When the student moves on (`soar.promotion`; defaults: the paper's, Alg. 1 and Table 3)."
+    tau: float = _f(0.01, 'promotion threshold on the rolling mean reward')
+    window: int = _f(3, 'rolling-mean window m')
+    window_after_promotion: str = _f('reset', "the rolling window after a promotion (the paper is silent): 'reset' empties "
+                                     "it, so the next promotion needs `window` new steps measured against the new "
+                                     "student; 'keep' leaves the old values, which were measured against the old "
+                                     "student and can promote again at once (Fig. 19's post-promotion decline fits "
+                                     "either)", ('reset', 'keep'))
+    median_student: str = _f('lower', "which student of the best dataset becomes the baseline when r is even (Alg. 1: "
+                             "'the median reward'): 'lower' or 'upper' middle of the r sorted rewards; 'lower' is "
+                             "the conservative pick (the promoted student is not the luckier of the two)",
+                             ('lower', 'upper'))
+
+    def __post_init__(self):
+        _check_choices(self, 'promotion.')
+        if self.tau < 0: raise ConfigError(f"promotion.tau: must be >= 0, got {self.tau}")
+        if self.window < 1: raise ConfigError(f"promotion.window: must be >= 1, got {self.window}")
 
 # %% ../nbs/00a_config.ipynb #f8d92a22
 _PARAM_DTYPE = {'fp32': 'float32', 'bf16-mixed': 'float32', 'bf16': 'bfloat16', 'fp16': 'float16'}   # as soar.policy.PRECISIONS
@@ -90,21 +145,8 @@ class SoarConfig:
     n: int = _f(64, 'questions per dataset')
     r: int = _f(4, 'inner-loop repeats (students) per dataset')
     qr_size: int = _f(64, '|Q_R|: reward questions sampled from D_train each outer step')
-    teacher_lr: float = _f(1e-5, 'teacher AdamW learning rate')
-    teacher_warmup: int = _f(20, 'teacher warmup steps (cosine schedule over outer_steps)')
-    teacher_schedule: str = _f('cosine', "teacher lr after the warmup: 'cosine' decay over outer_steps (the paper), or 'constant'", ('cosine', 'constant'))
-    teacher_micro_batch: int = _f(2, 'teacher rollouts per backward pass (gradient accumulation)')
-    teacher_max_grad_norm: float = _f(1.0, 'teacher gradient-norm clipping (0 = none). The paper states none; 1.0 is the '
-                                      'common RLOO/PPO default and guards the rare huge-advantage step')
-    teacher_weight_decay: float = _f(0.0, "teacher AdamW weight decay. The paper states none; 0 keeps the update a pure "
-                                     "policy gradient + KL (a few hundred steps from the base model)")
-    teacher_max_new_tokens: int = _f(512, 'max new tokens per teacher sample')
-    teacher_temperature: float = _f(1.0, 'teacher sampling temperature')
-    teacher_beta: float = _f(0.001, "teacher KL coefficient to the frozen reference (the students' is student.beta)")
-    teacher_min_gain: typing.Optional[float] = _f(None, "grounded runs: update the teacher only at outer steps where some dataset's reward "
-                                                 "is above this (0.0: some dataset helped the student). A step where every dataset "
-                                                 "hurt says only which one hurt least, and a teacher that learns from it learns "
-                                                 "to write questions that do nothing. None: update at every step, as the paper")
+    teacher: TeacherConfig = field(default_factory=TeacherConfig, metadata={
+        'help': 'how the teacher learns: teacher.KEY, see TeacherConfig', 'choices': None})
     min_acceptance: float = _f(0.01, 'stop with an error if the teacher acceptance rate stays below this...')
     acceptance_patience: int = _f(3, '...for this many consecutive sampling rounds')
     max_teacher_rounds: int = _f(50, 'max sampling rounds per outer step to collect g*n parsable questions')
@@ -124,23 +166,15 @@ class SoarConfig:
         'help': 'how the students of the inner loops learn (and, in `soar reproduce`, the evaluation students): '
                 'student.KEY, see StudentConfig', 'choices': None})
     # --- promotion
-    tau: float = _f(0.01, 'promotion threshold on the rolling mean reward')
-    window: int = _f(3, 'rolling-mean window m')
-    window_after_promotion: str = _f('reset', "the rolling window after a promotion (the paper is silent): 'reset' empties "
-                                     "it, so the next promotion needs `window` new steps measured against the new "
-                                     "student; 'keep' leaves the old values, which were measured against the old "
-                                     "student and can promote again at once (Fig. 19's post-promotion decline fits "
-                                     "either)", ('reset', 'keep'))
-    median_student: str = _f('lower', "which student of the best dataset becomes the baseline when r is even (Alg. 1: "
-                             "'the median reward'): 'lower' or 'upper' middle of the r sorted rewards; 'lower' is "
-                             "the conservative pick (the promoted student is not the luckier of the two)",
-                             ('lower', 'upper'))
+    promotion: PromotionConfig = field(default_factory=PromotionConfig, metadata={
+        'help': 'when the student is promoted: promotion.KEY, see PromotionConfig', 'choices': None})
     # --- run
     seed: int = _f(0, 'run seed (teacher sampling, Q_R draws, student rollouts)')
     executor: str = _f('inprocess', "how the g*r inner loops (and `soar reproduce`'s evaluation students) run: in this process, or on Ray actors (soar.executors)", ('inprocess', 'ray'))
 
     def __post_init__(self):
-        if isinstance(self.student, dict): self.student = StudentConfig(**self.student)
+        for k, tp in (('student', StudentConfig), ('teacher', TeacherConfig), ('promotion', PromotionConfig)):
+            if isinstance(getattr(self, k), dict): setattr(self, k, tp(**getattr(self, k)))   # from config.json
         try: self.teacher_save_steps = tuple(sorted({int(s) for s in (self.teacher_save_steps or ())}))
         except (TypeError, ValueError): raise ConfigError(f"teacher_save_steps: expected outer steps (integers), got {self.teacher_save_steps!r}") from None
         # precision and the legacy dtype fill each other in; given both, validate() checks that they agree
@@ -176,25 +210,22 @@ _HUB_ID = re.compile(r'^[A-Za-z0-9][\w.-]*/[\w.-]+$')
 def _looks_local(p: str) -> bool: return not _HUB_ID.match(p) or p.startswith(('.', '~'))
 
 def check_choice(key: str, value, where: str = '') -> None:
-    "Raise `ConfigError` unless `value` is allowed for the `SoarConfig` key `key` (its field's `choices`, the one list; `soar.promotion` checks its settings here too)."
-    ch = SoarConfig.__dataclass_fields__[key].metadata.get('choices')
+    "Raise `ConfigError` unless `value` is allowed for the `SoarConfig` key `key` (`a.b`: of the nested config `a`), its field's `choices`, the one list."
+    cls, (*path, name) = SoarConfig, key.split('.')
+    for p in path: cls = typing.get_type_hints(cls)[p]
+    ch = cls.__dataclass_fields__[name].metadata.get('choices')
     if ch and value not in ch: raise ConfigError(f"{where}{key}: must be one of {list(ch)}, got {value!r}")
 
 def validate(c: SoarConfig) -> SoarConfig:
     "Raise `ConfigError` naming the first bad key."
-    for f in fields(c): check_choice(f.name, getattr(c, f.name))
-    pos = ['fail_k', 'fail_max_new_tokens', 'outer_steps', 'n', 'r', 'qr_size', 'teacher_micro_batch', 'teacher_max_new_tokens',
-           'max_teacher_rounds', 'intrinsic_samples', 'inner_steps', 'inner_steps_after_promotion',
-           'window', 'acceptance_patience']
+    _check_choices(c)                                           # the nested configs checked themselves
+    pos = ['fail_k', 'fail_max_new_tokens', 'outer_steps', 'n', 'r', 'qr_size', 'max_teacher_rounds', 'intrinsic_samples',
+           'inner_steps', 'inner_steps_after_promotion', 'acceptance_patience']
     for k in pos:
         if getattr(c, k) < 1: raise ConfigError(f"{k}: must be >= 1, got {getattr(c, k)}")
     for k in ('g',):
         if getattr(c, k) < 2: raise ConfigError(f"{k}: RLOO needs a group of at least 2 (leave-one-out baseline), got {getattr(c, k)}")
-    for k in ('teacher_lr',):
-        if not getattr(c, k) > 0: raise ConfigError(f"{k}: must be > 0, got {getattr(c, k)}")
-    for k in ('tau', 'teacher_beta', 'teacher_warmup', 'lora_rank', 'split_seed', 'teacher_max_grad_norm', 'teacher_weight_decay'):
-        if getattr(c, k) < 0: raise ConfigError(f"{k}: must be >= 0, got {getattr(c, k)}")
-    for k in ('fail_temperature', 'teacher_temperature'):
+    for k in ('lora_rank', 'split_seed', 'fail_temperature'):
         if getattr(c, k) < 0: raise ConfigError(f"{k}: must be >= 0, got {getattr(c, k)}")
     if not 0 <= c.min_acceptance < 1: raise ConfigError(f"min_acceptance: must be in [0, 1), got {c.min_acceptance}")
     bad = [s for s in c.teacher_save_steps if not 1 <= s <= c.outer_steps]
@@ -205,7 +236,7 @@ def validate(c: SoarConfig) -> SoarConfig:
         raise ConfigError(f"dtype: {c.dtype!r} contradicts precision={c.precision!r} ({_PARAM_DTYPE[c.precision]} weights); set precision only")
     if c.precision in ('bf16', 'fp16'):
         from soar.policy import lr_floor, TYPICAL_WEIGHT   # lazy: soar.policy imports torch (heavy), config stays light
-        for k, lr in (('teacher_lr', c.teacher_lr), ('student.lr', c.student.lr)):
+        for k, lr in (('teacher.lr', c.teacher.lr), ('student.lr', c.student.lr)):
             if lr < lr_floor(c.precision):
                 raise ConfigError(f"{k}: {lr:g} is below half an ulp of a typical weight ({TYPICAL_WEIGHT}) in "
                                   f"{c.dtype} ({lr_floor(c.precision):.2g}): most updates would round away. "
@@ -222,15 +253,13 @@ PRESETS: dict[str, dict] = {
     'paper': dict(model='meta-llama/Llama-3.2-3B-Instruct', backend='vllm', precision='bf16-mixed', device='cuda',
                   prompts='math', verifier='math', dataset='math', grader='math-verify', student_prompt='paper'),
     'smollm2-cpu': dict(model='smollm2', backend='auto', prompts='math-chat-fewshot', verifier='math', dataset='math', max_pool=64,
-                        fail_k=8, fail_max_new_tokens=128, outer_steps=2, g=2, n=4, r=1, qr_size=8,
-                        teacher_micro_batch=4, teacher_max_new_tokens=128, teacher_warmup=0, inner_steps=2,
-                        inner_steps_after_promotion=3,
+                        fail_k=8, fail_max_new_tokens=128, outer_steps=2, g=2, n=4, r=1, qr_size=8, inner_steps=2,
+                        inner_steps_after_promotion=3, teacher=dict(micro_batch_size=4, max_new_tokens=128, warmup_steps=0),
                         student=dict(batch_size=2, group_size=4, max_new_tokens=128, micro_batch_size=8)),
     'toy': dict(model='toy', prompts='toy', verifier='integer', dataset='toy', toy_family='add7', max_pool=64,
-                fail_k=128, fail_max_new_tokens=96, outer_steps=8, g=4, n=16, r=1, qr_size=24, teacher_lr=1e-4,
-                teacher_warmup=0, teacher_schedule='constant', teacher_min_gain=0.0, teacher_micro_batch=64,
-                teacher_max_new_tokens=144, inner_steps=8,
-                inner_steps_after_promotion=10, tau=0.01,
+                fail_k=128, fail_max_new_tokens=96, outer_steps=8, g=4, n=16, r=1, qr_size=24, inner_steps=8,
+                inner_steps_after_promotion=10, promotion=dict(tau=0.01),
+                teacher=dict(lr=1e-4, warmup_steps=0, schedule='constant', min_gain=0.0, micro_batch_size=64, max_new_tokens=144),
                 student=dict(batch_size=16, group_size=4, lr=2e-4, max_new_tokens=96, micro_batch_size=64)),
 }
 
@@ -240,7 +269,13 @@ LEGACY_KEYS: dict[str, tuple] = {   # flat names of earlier versions (still acce
     'student_warmup': ('student.warmup_steps',), 'micro_batch': ('student.micro_batch_size',),
     'student_max_new_tokens': ('student.max_new_tokens',), 'student_temperature': ('student.temperature',),
     'student_max_grad_norm': ('student.max_grad_norm',), 'student_weight_decay': ('student.weight_decay',),
-    'beta': ('teacher_beta', 'student.beta'),
+    'teacher_lr': ('teacher.lr',), 'teacher_warmup': ('teacher.warmup_steps',), 'teacher_schedule': ('teacher.schedule',),
+    'teacher_micro_batch': ('teacher.micro_batch_size',), 'teacher_max_new_tokens': ('teacher.max_new_tokens',),
+    'teacher_temperature': ('teacher.temperature',), 'teacher_max_grad_norm': ('teacher.max_grad_norm',),
+    'teacher_weight_decay': ('teacher.weight_decay',), 'teacher_beta': ('teacher.beta',), 'teacher_min_gain': ('teacher.min_gain',),
+    'tau': ('promotion.tau',), 'window': ('promotion.window',), 'window_after_promotion': ('promotion.window_after_promotion',),
+    'median_student': ('promotion.median_student',),
+    'beta': ('teacher.beta', 'student.beta'),
 }
 
 # %% ../nbs/00a_config.ipynb #3469de04
@@ -340,10 +375,20 @@ def load_config(path) -> SoarConfig:
     return with_overrides(SoarConfig, json.loads(Path(path).read_text()), LEGACY_KEYS, unknown=f'unknown config key in {path}')
 
 # %% ../nbs/00a_config.ipynb #aeb2a7cc
+def _keys(cls, prefix: str = ''):
+    "`(key, field)` of every key of a config class, a nested config's as `name.KEY` (`student.lr`, `teacher.lr`, `promotion.tau`)."
+    hints = typing.get_type_hints(cls)
+    for f in fields(cls):
+        if dataclasses.is_dataclass(hints[f.name]): yield from _keys(hints[f.name], f'{prefix}{f.name}.')
+        else: yield f'{prefix}{f.name}', f
+
 def _flat(c) -> dict:
-    "`{key: value}` of a config, the student's keys as `student.KEY`."
-    d = {f.name: getattr(c, f.name) for f in fields(c) if f.name != 'student'}
-    return {**d, **{f'student.{g.name}': getattr(c.student, g.name) for g in fields(StudentConfig)}}
+    "`{key: value}` of a config, the nested configs' keys as `name.KEY`."
+    out = {}
+    for f in fields(c):
+        v = getattr(c, f.name)
+        out.update({f'{f.name}.{k}': x for k, x in _flat(v).items()} if dataclasses.is_dataclass(v) else {f.name: v})
+    return out
 
 def preset_table() -> list[tuple]:
     "`(key, default, {preset: value})` for every key some preset sets to a value other than the dataclass default."
@@ -356,17 +401,15 @@ def config_help() -> str:
              "keys (--set key=value). The value shown is the dataclass default: the paper's value where the paper gives",
              "one (Table 3, docs/paper-notes.md), else our reading; the presets change the keys in the table below.",
              "Where the `paper` preset still departs from the paper: docs/paper-notes.md, 'The paper preset against the paper'."]
-    for f in fields(SoarConfig):
-        if f.name == 'student':
-            lines += [f"  student.{g.name:20s} {g.default!r:>36}  {g.metadata['help']}" for g in fields(StudentConfig)]; continue
+    for k, f in _keys(SoarConfig):
         ch = f.metadata.get('choices')
-        lines.append(f"  {f.name:28s} {f.default!r:>36}  {f.metadata['help']}" + (f" {list(ch)}" if ch else ''))
+        lines.append(f"  {k:32s} {f.default!r:>32}  {f.metadata['help']}" + (f" {list(ch)}" if ch else ''))
     rows = preset_table(); w = {p: max(len(p), *(len(repr(r[2][p])) for r in rows)) for p in PRESETS}
     lines += ['', "preset values (every key some preset sets to something other than the default). The paper column is the",
               "paper's run; toy and smollm2-cpu are scaled-down worlds, not reproductions: where their value is not the",
               "paper column's, they differ from the paper:",
-              f"  {'key':28s} {'default':>34}  " + '  '.join(f"{p:>{w[p]}}" for p in PRESETS)]
-    lines += [f"  {k:28s} {v!r:>34}  " + '  '.join(f"{r[p]!r:>{w[p]}}" for p in PRESETS) for k, v, r in rows]
+              f"  {'key':32s} {'default':>30}  " + '  '.join(f"{p:>{w[p]}}" for p in PRESETS)]
+    lines += [f"  {k:32s} {v!r:>30}  " + '  '.join(f"{r[p]!r:>{w[p]}}" for p in PRESETS) for k, v, r in rows]
     lines += ['', 'earlier names, still accepted: ' + ', '.join(f"{k} -> {'+'.join(v)}" for k, v in LEGACY_KEYS.items())]
     return '\n'.join(lines)
 

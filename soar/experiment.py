@@ -90,13 +90,14 @@ def plot_run(out, tau: float | None = None):
     out = Path(out); rows = read_jsonl(out/'metrics.jsonl') if (out/'metrics.jsonl').exists() else []
     if not rows: return None
     cfg = json.loads((out/'config.json').read_text())
-    tau = cfg.get('tau') if tau is None else tau
+    rule = cfg.get('promotion', cfg)                  # `promotion.KEY`; a run of an earlier version: flat keys
+    tau = rule.get('tau') if tau is None else tau
     steps = [r['step'] for r in rows]
     fig, (ax, ax2) = new_figure((11, 3.6), ncols=2, width_ratios=(3, 2))
     Rk = np.array([r['dataset_rewards'] for r in rows])
     ax.plot(steps, Rk.mean(1), label='mean reward R̂ (over datasets)', color='k', marker='o', ms=3)
     ax.fill_between(steps, Rk.min(1), Rk.max(1), alpha=.15, color='k', linewidth=0, label='min–max over datasets')
-    w = cfg.get('window', 3)
+    w = rule.get('window', 3)
     ma = [np.mean(Rk.mean(1)[max(0, i - w + 1):i + 1]) for i in range(len(steps))]
     ax.plot(steps, ma, color='#888888', lw=2.2, label=f'rolling mean (m={w})')    # greys, not a method's colour
     if tau is not None: ax.axhline(tau, ls=':', color='k', lw=1, label=f'τ = {tau}')

@@ -4,7 +4,7 @@
 
 # %% ../nbs/24_outer.ipynb #0df0ad6e
 from __future__ import annotations
-import json, os, time, random, shutil
+import copy, json, os, time, random, shutil
 from dataclasses import asdict
 from pathlib import Path
 import numpy as np
@@ -12,7 +12,7 @@ import torch
 from .utils import atomic_write_json, atomic_write_bytes, file_sha256, read_jsonl, write_jsonl, Progress
 from .config import SoarConfig, load_config, write_run_config
 from .prompts import format_teacher
-from .promotion import PromotionConfig, PromotionState, promotion_step, inner_steps
+from .promotion import PromotionState, promotion_step, inner_steps
 from .policy import load_policy
 from .generation import encode_prompt, make_generator
 from .rloo import RLOOUpdater, RLOOConfig, learner_rloo_config, rloo_advantages
@@ -214,8 +214,8 @@ class SoarRun:
         self.teacher_gen = make_generator(self.teacher, backend=cfg.backend)
         self.student_gen = make_generator(self.student, backend=cfg.backend)
         self.updater = RLOOUpdater(self.teacher, learner_rloo_config(cfg, 'teacher'))   # the students': the same function
-        self.pcfg = PromotionConfig.from_config(cfg)
-        self.settings = InnerSettings(cfg.student, prompts=cfg.prompt_set, verifier=cfg.grader_name, median_student=cfg.median_student)
+        self.pcfg = copy.copy(cfg.promotion)            # the rule's settings (a copy: a test lowers tau below what a config allows)
+        self.settings = InnerSettings(cfg.student, prompts=cfg.prompt_set, verifier=cfg.grader_name, median_student=cfg.promotion.median_student)
         self.executor = make_executor(cfg.executor)
         self.promo, self.step, self.low_streak = PromotionState(), 0, 0
         self.baseline = self.student.snapshot()
@@ -287,7 +287,7 @@ class SoarRun:
             base_acc, _ = greedy_accuracy(self.student_gen, q_r, cfg.prompt_set, cfg.grader_name, cfg.student.max_new_tokens,
                                           self.student.tokenizer)
             times['qr_eval'] = time.perf_counter() - tic; tic = time.perf_counter()
-            steps = inner_steps(self.pcfg, self.promo)
+            steps = inner_steps(cfg, self.promo)
             tasks = [InnerTask(k, j, datasets[k], steps, derive_seed(cfg.seed, t, 'inner', k, j))
                      for k in range(cfg.g) for j in range(cfg.r)]
             results = self.executor.run(tasks, self.student, self.student_gen, self.baseline, q_r, base_acc, self.settings)
@@ -305,7 +305,7 @@ class SoarRun:
             self.student.restore(self.baseline)
         tic = time.perf_counter()
         # 5. teacher update: every rollout of X_k gets R_k; leave-one-out over the g datasets
-        done = cfg.teacher_min_gain is not None and cfg.teacher_mode == 'grounded' and max(Rk) <= cfg.teacher_min_gain
+        done = cfg.teacher.min_gain is not None and cfg.teacher_mode == 'grounded' and max(Rk) <= cfg.teacher.min_gain
         if cfg.teacher_mode != 'frozen' and not done:
             A = rloo_advantages(np.asarray(Rk, dtype=float))
             P = [list(c.prompt_token_ids) if c.prompt_token_ids is not None else encode_prompt(self.teacher.tokenizer, self.teacher_prompt)

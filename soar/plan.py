@@ -16,10 +16,10 @@ from fastcore.basics import patch
 # %% auto #0
 __all__ = ['METHOD_KEYS', 'DEFAULT_METHODS', 'STAGES', 'OOD_METHODS', 'TEACHER_LEVEL', 'REPRODUCE_PRESETS', 'PAPER_TEACHER_STEP',
            'PAPER_CONFIG_VALUES', 'PAPER_PLAN_VALUES', 'PAPER_EVAL_VALUES', 'PAPER_VALUES', 'ReproducePlan',
-           'make_plan', 'read_teacher_step', 'teacher_step_config', 'save_teacher_step', 'soar_overrides',
-           'soar_config', 'validate_plan', 'base_eval_kwargs', 'eval_setup', 'plan_path', 'load_plan', 'init_reproduce',
-           'stage_done', 'mark_done', 'run_dir', 'student_seeds', 'intrinsic_teacher_seeds', 'method_students',
-           'paper_value', 'paper_values_check', 'paper_values_markdown']
+           'make_plan', 'read_teacher_step', 'teacher_step_config', 'soar_config', 'validate_plan', 'base_eval_kwargs',
+           'eval_setup', 'plan_path', 'load_plan', 'init_reproduce', 'stage_done', 'mark_done', 'run_dir',
+           'student_seeds', 'intrinsic_teacher_seeds', 'method_students', 'paper_value', 'paper_values_check',
+           'paper_values_markdown']
 
 # %% ../nbs/35_plan.ipynb #162e5f5e
 METHOD_KEYS = ('base', 'hard', 'hard4', 'pq', 'ps', 'grounded', 'base_t', 'intrinsic', 'reference', 'ood', 'pq_wrong')
@@ -158,20 +158,10 @@ def teacher_step_config(preset: str, cfg: SoarConfig, step: int | None = None) -
         cfg = replace(cfg, teacher_save_steps=(*cfg.teacher_save_steps, step))     # sorted by SoarConfig
     return cfg
 
-def save_teacher_step(preset: str, ov: dict, step: int | None = None) -> dict:
-    "`ov` (config overrides of one run) with the `teacher_save_steps` that `teacher_step_config` adds, as a `--set` value."
-    cfg = make_config(preset, **ov); new = teacher_step_config(preset, cfg, step)
-    if new.teacher_save_steps == cfg.teacher_save_steps: return ov
-    return {**ov, 'teacher_save_steps': ','.join(str(s) for s in new.teacher_save_steps)}
-
 # %% ../nbs/35_plan.ipynb #b290ba8c
 def _run_overrides(plan: ReproducePlan, kind: str, seed: int) -> dict:
     if kind not in ('grounded', 'intrinsic'): raise ValueError(f"kind must be 'grounded' or 'intrinsic', got {kind!r}")
     return {**plan.soar, **(plan.intrinsic if kind == 'intrinsic' else {}), 'teacher_mode': kind, 'seed': int(seed)}
-
-def soar_overrides(plan: ReproducePlan, kind: str, seed: int) -> dict:
-    "The config overrides of one SOAR run of the chain (for `soar run --set`): `kind` is 'grounded' or 'intrinsic'; the teacher step read later is saved."
-    return save_teacher_step(plan.preset, _run_overrides(plan, kind, seed), plan.teacher_step)
 
 def soar_config(plan: ReproducePlan, kind: str = 'grounded', seed: int | None = None) -> SoarConfig:
     "The config of one SOAR run of the chain, built once: the preset, the plan's overrides, the teacher step read later."
@@ -190,7 +180,7 @@ def validate_plan(plan: ReproducePlan) -> ReproducePlan:
 def base_eval_kwargs(cfg: SoarConfig) -> dict:
     "`EvalConfig` keyword arguments that follow from a world's SOAR config: its student (with the evaluation's warmup, 20), its sampling and hardware."
     return dict(student=replace(cfg.student, warmup_steps=EvalConfig().student.warmup_steps),
-                teacher_max_new_tokens=cfg.teacher_max_new_tokens, teacher_temperature=cfg.teacher_temperature,
+                teacher_max_new_tokens=cfg.teacher.max_new_tokens, teacher_temperature=cfg.teacher.temperature,
                 verifier=cfg.grader_name, prompts=cfg.prompt_set, backend=cfg.backend, dtype=cfg.dtype, device=cfg.device,
                 **({'precision': cfg.precision} if cfg.precision == 'bf16-mixed' else {}))   # dtype says the others
 
@@ -202,7 +192,6 @@ def eval_setup(plan: ReproducePlan, cfg: SoarConfig, dataset: str | None = None)
     ec = with_overrides(EvalConfig(**base_eval_kwargs(cfg)), stud, EVAL_LEGACY_KEYS)
     task = {**(PAPER_TASK_CONFIG.get(dataset or cfg.dataset, {}) if plan.preset == 'paper' else {}), **ev}
     return ec, task
-
 
 # %% ../nbs/35_plan.ipynb #e1753ccb
 def plan_path(out) -> Path: return Path(out)/'reproduce.json'
@@ -336,7 +325,7 @@ def _attr(obj, key: str):
 def paper_value(where: str, key: str):
     "What the `paper` preset (config, plan, or the evaluation config of the MATH / `eval.<dataset>` world) gives for `key`."
     plan = make_plan('paper'); cfg = soar_config(plan)
-    if where == 'config': return _attr(cfg, key)
+    if where == 'config': return _attr(cfg, LEGACY_KEYS.get(key, (key,))[0])   # `teacher.lr`, or an earlier flat name
     if where.startswith('eval'):
         ds = where.partition('.')[2] or None
         ec, task = eval_setup(plan, cfg, ds)

@@ -6,11 +6,11 @@
 from __future__ import annotations
 from dataclasses import dataclass, field, fields, asdict
 import numpy as np
-from .config import SoarConfig, check_choice
+from .config import PromotionConfig, SoarConfig, check_choice
 
 # %% auto #0
-__all__ = ['dataset_rewards', 'rolling_mean', 'best_dataset', 'median_student', 'PromotionConfig', 'PromotionState',
-           'inner_steps', 'Promotion', 'promotion_step']
+__all__ = ['dataset_rewards', 'rolling_mean', 'best_dataset', 'median_student', 'PromotionState', 'inner_steps', 'Promotion',
+           'promotion_step']
 
 # %% ../nbs/23_promotion.ipynb #97922c3f
 def dataset_rewards(R) -> np.ndarray:
@@ -36,34 +36,11 @@ def median_student(Rkj, which: str = 'lower') -> int:
     "Index j* of the repeat whose reward is the median of the r repeats (even r: the `which` = 'lower' or 'upper' middle; stable on ties)."
     r = np.asarray(Rkj, dtype=float)
     if r.ndim != 1 or r.size == 0: raise ValueError(f"median_student: expected r rewards, got shape {r.shape}")
-    check_choice('median_student', which)                      # 'lower' | 'upper': the config key's choices
+    check_choice('promotion.median_student', which)            # 'lower' | 'upper': the config key's choices
     order = np.argsort(r, kind='stable')
     return int(order[(len(r) - 1) // 2 if which == 'lower' else len(r) // 2])
 
 # %% ../nbs/23_promotion.ipynb #830993cc
-def _default(key: str): return SoarConfig.__dataclass_fields__[key].default
-
-@dataclass
-class PromotionConfig:
-    "The promotion rule's settings: the `SoarConfig` keys of the same names, with their defaults (the paper's) and allowed values."
-    tau: float = _default('tau')                                  # threshold on the rolling mean reward
-    window: int = _default('window')                              # m, steps in the rolling mean
-    window_after_promotion: str = _default('window_after_promotion')   # 'reset' | 'keep'
-    inner_steps: int = _default('inner_steps')                    # inner-loop steps before the first promotion
-    inner_steps_after_promotion: int = _default('inner_steps_after_promotion')   # and after it ...
-    inner_steps_growth: str = _default('inner_steps_growth')      # ... from the first promotion on ('flat'), or + that much per promotion ('per_promotion')
-    median_student: str = _default('median_student')              # even r: the 'lower' or 'upper' middle student
-
-    def __post_init__(self):
-        if self.tau < 0: raise ValueError(f"promotion.tau must be >= 0, got {self.tau}")
-        if self.window < 1: raise ValueError(f"promotion.window must be >= 1, got {self.window}")
-        for k in ('window_after_promotion', 'inner_steps_growth', 'median_student'): check_choice(k, getattr(self, k), 'promotion.')
-
-    @classmethod
-    def from_config(cls, cfg: SoarConfig) -> 'PromotionConfig':
-        "The promotion settings of a run's config, taken by name (`SoarRun` builds its rule with this)."
-        return cls(**{f.name: getattr(cfg, f.name) for f in fields(cls)})
-
 @dataclass
 class PromotionState:
     "What the promotion rule remembers between outer steps (checkpointed)."
@@ -79,8 +56,8 @@ class PromotionState:
     @classmethod
     def from_dict(cls, d: dict) -> 'PromotionState': return cls(**d)
 
-def inner_steps(cfg: PromotionConfig, state: PromotionState) -> int:
-    "Inner-loop training steps for the current stage (10 before any promotion, then 15; or 10 + 5 per promotion)."
+def inner_steps(cfg: SoarConfig, state: PromotionState) -> int:
+    "Inner-loop training steps for the current stage (10 before any promotion, then 15; or 10 + 5 per promotion): the run's `inner_steps*` keys."
     p = state.n_promotions
     if not p: return cfg.inner_steps
     if cfg.inner_steps_growth == 'flat': return cfg.inner_steps_after_promotion

@@ -21,7 +21,7 @@ from .utils import write_jsonl
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['LEARNER_KEYS', 'TEACHER_KEYS', 'rloo_advantages', 'pad_batch', 'completion_logprobs', 'rloo_loss', 'RLOOConfig',
+__all__ = ['LEARNER_KEYS', 'rloo_advantages', 'pad_batch', 'completion_logprobs', 'rloo_loss', 'RLOOConfig',
            'learner_rloo_config', 'student_rloo_config', 'plan_micro_batches', 'activation_bytes_per_token',
            'auto_micro_batch', 'frozen_copy', 'RLOOUpdater', 'train_student']
 
@@ -150,19 +150,16 @@ class RLOOConfig:
     share_prefix: bool = True           # run a prompt once for all its completions in a micro-batch (exact)
     logits_chunk: int | None = None     # LM head over this many completion positions at a time (exact; saves memory)
 
-LEARNER_KEYS = ('lr', 'beta', 'warmup_steps', 'micro_batch_size', 'temperature', 'max_grad_norm', 'weight_decay')   # StudentConfig's names
-TEACHER_KEYS = dict(lr='teacher_lr', beta='teacher_beta', warmup_steps='teacher_warmup', micro_batch_size='teacher_micro_batch',
-                    temperature='teacher_temperature', max_grad_norm='teacher_max_grad_norm', weight_decay='teacher_weight_decay')
+LEARNER_KEYS = ('lr', 'beta', 'warmup_steps', 'micro_batch_size', 'temperature', 'max_grad_norm', 'weight_decay')   # soar.config.LearnerConfig's update keys
 
 def learner_rloo_config(cfg, side: str = 'student', total_steps: int | None = None) -> RLOOConfig:
-    """The RLOO update of one learner of a run: `side='student'` reads a `StudentConfig` (or a `SoarConfig`'s `.student`),
-    cosine over `total_steps` (default 10); `side='teacher'` reads a `SoarConfig`'s `teacher_*` keys, its `teacher_schedule`
-    over `outer_steps`. A `max_grad_norm` of 0 is "no clipping" (None)."""
-    if side == 'student':
-        s = getattr(cfg, 'student', cfg)
-        kw, schedule, total = {k: getattr(s, k) for k in LEARNER_KEYS}, 'cosine', 10
-    elif side == 'teacher': kw, schedule, total = {k: getattr(cfg, v) for k, v in TEACHER_KEYS.items()}, cfg.teacher_schedule, cfg.outer_steps
-    else: raise ValueError(f"learner_rloo_config: side must be 'student' or 'teacher', got {side!r}")
+    """The RLOO update of one learner of a run (a `soar.config.LearnerConfig`): `side='student'` reads a `StudentConfig`
+    (or a `SoarConfig`'s `.student`), cosine over `total_steps` (default 10); `side='teacher'` reads a `SoarConfig`'s
+    `.teacher`, its `schedule` over the run's `outer_steps`. A `max_grad_norm` of 0 is "no clipping" (None)."""
+    if side not in ('student', 'teacher'): raise ValueError(f"learner_rloo_config: side must be 'student' or 'teacher', got {side!r}")
+    lc = getattr(cfg, side, cfg)
+    kw = {k: getattr(lc, k) for k in LEARNER_KEYS}
+    schedule, total = ('cosine', 10) if side == 'student' else (lc.schedule, cfg.outer_steps)
     return RLOOConfig(**{**kw, 'max_grad_norm': kw['max_grad_norm'] or None}, schedule=schedule,
                       total_steps=total if total_steps is None else total_steps)
 

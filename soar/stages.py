@@ -21,7 +21,7 @@ from .quality import (Judge, judge_agreement, judge_model, judge_sample, judge_s
 from .toy import toy_problems
 from .utils import Progress, atomic_write_json, atomic_write_text, read_jsonl
 from .plan import (ReproducePlan, STAGES, eval_setup, intrinsic_teacher_seeds, load_plan, read_teacher_step, run_dir,
-                       soar_config, soar_overrides, stage_done, student_seeds)
+                       soar_config, stage_done, student_seeds)
 
 # %% auto #0
 __all__ = ['ood_config', 'filter_stage', 'load_world', 'needed_runs', 'default_jobs', 'run_parallel', 'soar_stage',
@@ -31,11 +31,10 @@ __all__ = ['ood_config', 'filter_stage', 'load_world', 'needed_runs', 'default_j
 
 # %% ../nbs/36_stages.ipynb #95ca7302
 def ood_config(plan: ReproducePlan) -> SoarConfig | None:
-    "The SOAR config of the OOD world (same model, the OOD dataset), or None."
+    "The SOAR config of the OOD world (the home world's grounded config, built once, on the OOD dataset), or None."
     if not plan.ood or 'ood' not in plan.methods: return None
     cfg = soar_config(plan)
-    ov = dict(toy_family=plan.ood) if cfg.dataset == 'toy' else dict(dataset=plan.ood)
-    return make_config(plan.preset, **{**soar_overrides(plan, 'grounded', plan.seeds[0]), **ov})
+    return replace(cfg, **(dict(toy_family=plan.ood) if cfg.dataset == 'toy' else dict(dataset=plan.ood)))   # validated again
 
 def filter_stage(out, progress: bool = False) -> dict:
     "Stage 1: fail@k filter and split of the pool (and of the OOD pool); returns the counts."
@@ -108,14 +107,13 @@ def soar_stage(out, notebooks: bool = True, progress: bool = False, jobs: int = 
         d = run_dir(out, kind, seed)
         if (d/'summary.json').exists(): continue
         resume = (d/'config.json').exists()
-        if jobs > 1:
-            cmd = [sys.executable, '-m', 'soar.cli', 'run', '--preset', plan.preset, '--out', str(d)]
-            for k, v in soar_overrides(plan, kind, seed).items(): cmd += ['--set', f'{k}={v}']
+        cfg = soar_config(plan, kind, seed)            # built once, written as `soar run` writes it, and run
+        cfg_file = write_run_config(d, cfg, resume)
+        if jobs > 1:                                   # a worker runs the file: it parses no --set
+            cmd = [sys.executable, '-m', 'soar.cli', 'run', '--config', str(cfg_file), '--out', str(d)]
             todo.append((cmd + ['--resume'] * resume + ['--no-notebook'] * (not notebooks), out/'soar'/f'{d.name}.log'))
             continue
         if progress: print(f"SOAR {kind} seed {seed}" + (' (resuming)' if resume else ''), flush=True)
-        cfg = soar_config(plan, kind, seed)            # built once, written as `soar run` writes it, and run
-        cfg_file = write_run_config(d, cfg, resume)
         if notebooks: run_notebook('soar_run', d, config=cfg_file, resume=resume)
         else: run_soar(cfg, out=d, resume=resume, progress=progress)
     if todo:                                   # progress in outer steps (each run's metrics.jsonl: a line per finished step)

@@ -54,8 +54,8 @@ def sample_parsable(generator, prompt: str, need: int, seed: int, verifier='math
 
 def sample_teacher(generator, prompt: str, cfg: SoarConfig, step: int, verifier, low_streak: int = 0):
     "Outer step `step`'s g·n parsable teacher outputs (see `sample_parsable`), with the config's floor and patience."
-    return sample_parsable(generator, prompt, cfg.g * cfg.n, derive_seed(cfg.seed, step), verifier, cfg.teacher_temperature,
-                           cfg.teacher_max_new_tokens, cfg.max_teacher_rounds, cfg.min_acceptance, cfg.acceptance_patience,
+    return sample_parsable(generator, prompt, cfg.g * cfg.n, derive_seed(cfg.seed, step), verifier, cfg.teacher.temperature,
+                           cfg.teacher.max_new_tokens, cfg.max_teacher_rounds, cfg.min_acceptance, cfg.acceptance_patience,
                            low_streak, where=f'outer step {step}')
 
 def partition(accepted, g: int, n: int, step: int) -> list[list[Problem]]:

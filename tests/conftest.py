@@ -14,7 +14,7 @@ from soar.utils import data_dir
 # group 4, and τ = 0 over a one-step window, so that any positive reward promotes.
 TINY_RUN = {'fail_k': '8', 'max_pool': '16', 'g': '2', 'n': '8', 'r': '1', 'qr_size': '8', 'inner_steps': '2',
             'inner_steps_after_promotion': '2', 'student_batch': '4', 'student_group': '4', 'outer_steps': '2',
-            'window': '1', 'tau': '0'}
+            'promotion.window': '1', 'promotion.tau': '0'}
 # ... and of a tiny `soar reproduce` chain: Intrinsic-T with 4 samples, fresh students of 2 RLOO steps evaluated at
 # steps 0 and 2 with 32 samples, 8 questions per teacher, a reference of 8, small Vendi bootstraps.
 TINY_CHAIN = {**TINY_RUN, 'intrinsic.intrinsic_samples': '4', 'eval.steps': '2', 'eval.eval_every': '2',

@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 
 SETTINGS = ['fail_k=8', 'max_pool=24', 'toy_family=add6', 'g=2', 'n=8', 'r=2', 'qr_size=8', 'inner_steps=2',
-            'inner_steps_after_promotion=3', 'student_batch=4', 'student_group=4', 'outer_steps=4', 'tau=0.0',
-            'student_lr=3e-4', 'teacher_lr=3e-4', 'window=1']
+            'inner_steps_after_promotion=3', 'student.batch_size=4', 'student.group_size=4', 'outer_steps=4', 'promotion.tau=0.0',
+            'student.lr=3e-4', 'teacher.lr=3e-4', 'promotion.window=1']
 
 def soar_run(out, *extra):
     cmd = [sys.executable, '-m', 'soar.cli', 'run', '--preset', 'toy', '--out', str(out), '--no-notebook']
@@ -48,3 +48,22 @@ def test_resume_refuses_a_different_config(tmp_path):
     for s in SETTINGS: cmd += ['--set', s.replace('qr_size=8', 'qr_size=4')]
     r = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, 'OMP_NUM_THREADS': '1'})
     assert r.returncode != 0 and 'config differs' in r.stderr and 'qr_size' in r.stderr
+
+
+def flat_config(d: dict) -> dict:
+    "A config.json as versions before the nested teacher and promotion settings wrote it: flat `LEGACY_KEYS`, one `beta`."
+    from soar.config import LEGACY_KEYS
+    old = {v[0]: k for k, v in LEGACY_KEYS.items() if len(v) == 1}
+    out = {k: v for k, v in d.items() if not isinstance(v, dict)}
+    for name in ('student', 'teacher', 'promotion'):
+        for k, v in d[name].items(): out[old.get(f'{name}.{k}', 'beta')] = v      # student.beta: the earlier `beta`
+    return out
+
+def test_resume_takes_an_older_flat_config(tmp_path):
+    "A run directory of an earlier version (flat teacher_* / student_* / tau keys) resumes with the same --set values."
+    r = tmp_path/'r'; p = soar_run(r); out, _ = p.communicate(timeout=1200); assert p.returncode == 0, out[-3000:]
+    d = json.loads((r/'config.json').read_text()); assert d['teacher']['lr'] == 3e-4 and d['promotion']['tau'] == 0.0
+    flat = flat_config(d); assert flat['teacher_lr'] == 3e-4 and flat['tau'] == 0.0 and 'teacher' not in flat
+    (r/'config.json').write_text(json.dumps(flat))
+    p = soar_run(r, '--resume'); out, _ = p.communicate(timeout=1200); assert p.returncode == 0, out[-3000:]
+    assert json.loads((r/'config.json').read_text()) == d                       # loaded to the same config, written nested

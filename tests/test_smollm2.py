@@ -22,7 +22,7 @@ PROMPTS = 'math-chat-fewshot'
 def tiny_config(**kw):
     "The smollm2-cpu preset shrunk to one outer step of 2 datasets of 2 questions, 1 student each, 1 inner step."
     base = dict(prompts=PROMPTS, outer_steps=1, g=2, n=2, r=1, qr_size=2, inner_steps=1, inner_steps_after_promotion=1,
-                student_batch=2, student_group=2, student_max_new_tokens=48, micro_batch=4, teacher_micro_batch=4,
+                student_batch=2, student_group=2, student_max_new_tokens=48, micro_batch=4, teacher=dict(micro_batch_size=4),
                 intrinsic_samples=2, seed=0, backend='transformers')   # the preset's 'auto' would pick vLLM where it is
     return make_config('smollm2-cpu', **{**base, **kw})                   # installed; tests/test_vllm*.py test that path
 

@@ -16,8 +16,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.data,
               pytest.mark.skipif(vllm_platform() != 'cpu', reason='needs the CPU build of vLLM (bash tools/install.sh --vllm)')]
 
 TINY_PAPER = dict(model='smollm2', device='cpu', prompts='math-chat-fewshot', max_pool=8, fail_k=4, fail_max_new_tokens=64,
-                  outer_steps=1, g=2, n=2, r=1, qr_size=2, inner_steps=1, inner_steps_after_promotion=1, window=1, tau=0.0,
-                  teacher_micro_batch=4, teacher_max_new_tokens=128, teacher_warmup=0,
+                  outer_steps=1, g=2, n=2, r=1, qr_size=2, inner_steps=1, inner_steps_after_promotion=1,
+                  promotion=dict(window=1, tau=0.0), teacher=dict(micro_batch_size=4, max_new_tokens=128, warmup_steps=0),
                   student=dict(batch_size=2, group_size=2, max_new_tokens=64, micro_batch_size=4))
 
 

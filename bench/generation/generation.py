@@ -71,7 +71,7 @@ def outer_step_work(cfg, policy, d_train):
     from soar.prompts import format_teacher, format_student
     tok, st = policy.tokenizer, cfg.student
     calls = [('teacher', [format_teacher(cfg.prompts, tok)],
-              SamplingParams(n=cfg.g * cfg.n, max_new_tokens=cfg.teacher_max_new_tokens, temperature=cfg.teacher_temperature, seed=1))]
+              SamplingParams(n=cfg.g * cfg.n, max_new_tokens=cfg.teacher.max_new_tokens, temperature=cfg.teacher.temperature, seed=1))]
     qs = [format_student(p.problem, cfg.prompts, tok) for p in d_train]
     for d in range(cfg.g):
         calls.append(('reset', None, None))
@@ -142,8 +142,8 @@ def main_outer_step(a):
     from soar.config import make_config
     from soar.experiment import resolve_model, resolve_pool
     from soar.utils import atomic_write_json
-    over = dict(student=dict(max_new_tokens=a.max_new_tokens), teacher_max_new_tokens=a.max_new_tokens)
-    if a.quick: over.update(g=2, n=2, inner_steps=1, qr_size=2, student=dict(max_new_tokens=8, batch_size=2, group_size=2), teacher_max_new_tokens=8)
+    over = dict(student=dict(max_new_tokens=a.max_new_tokens), teacher=dict(max_new_tokens=a.max_new_tokens))
+    if a.quick: over.update(g=2, n=2, inner_steps=1, qr_size=2, student=dict(max_new_tokens=8, batch_size=2, group_size=2), teacher=dict(max_new_tokens=8))
     cfg = make_config('smollm2-cpu', **over)
     model_path, d_train = resolve_model(cfg), resolve_pool(cfg)[:16]
     res = dict(date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'), uptime_before=_uptime(),

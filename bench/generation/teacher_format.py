@@ -1,6 +1,6 @@
 """How often SmolLM2-135M-Instruct writes a parsable teacher output, for several teacher-prompt variants.
 
-Samples `--n` teacher outputs per variant (T = 1.0, the smollm2-cpu preset's `teacher_max_new_tokens`, one fixed seed)
+Samples `--n` teacher outputs per variant (T = 1.0, the smollm2-cpu preset's `teacher.max_new_tokens`, one fixed seed)
 from SmolLM2-135M-Instruct and counts those that pass `soar.prompts.parse_teacher_output` (prefix + completion).
 Also counts the tags seen, the accepted questions that copy a format example verbatim, and the distinct accepted
 questions. Writes bench/generation/results/teacher_format.json; the prompts notebook quotes it.
@@ -38,7 +38,7 @@ def main():
     from soar.policy import load_policy
     from soar.generation import make_generator, SamplingParams
     from soar.prompts import format_teacher, parse_teacher_output, MATH_TEACHER_EXAMPLES
-    max_new = make_config('smollm2-cpu').teacher_max_new_tokens
+    max_new = make_config('smollm2-cpu').teacher.max_new_tokens
     pol = load_policy(smollm2_path()); gen = make_generator(pol)
     res = {'date': time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()), 'machine': platform.processor() or platform.machine(),
            'cpus': os.cpu_count(), 'threads': a.threads, 'load_before': os.getloadavg(), 'model': 'SmolLM2-135M-Instruct',

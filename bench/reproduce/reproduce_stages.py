@@ -36,7 +36,7 @@ def unit_costs() -> dict:
     cfg = make_config('toy'); out = {}
     t = time.perf_counter(); mp = resolve_model(cfg); out['model_ready_s'] = time.perf_counter() - t
     out['toy_model'] = Path(mp).name
-    out['preset'] = {k: getattr(cfg, k) for k in ('toy_family', 'g', 'n', 'r', 'inner_steps', 'teacher_max_new_tokens')}
+    out['preset'] = {**{k: getattr(cfg, k) for k in ('toy_family', 'g', 'n', 'r', 'inner_steps')}, 'teacher_max_new_tokens': cfg.teacher.max_new_tokens}
     out['preset'].update(student_batch=cfg.student.batch_size, student_group=cfg.student.group_size,
                          student_max_new_tokens=cfg.student.max_new_tokens)     # the names of the recorded results
     with tempfile.TemporaryDirectory() as td:
@@ -53,7 +53,7 @@ def unit_costs() -> dict:
         t = time.perf_counter(); train_and_evaluate(mp, [], train, test[:1], ec, seed=0)
         el = time.perf_counter() - t - 2 * out['samples'] * 1 - out['runs']
         out['rollouts'] = el / (steps * ec.student.batch_size * ec.student.group_size)
-        t = time.perf_counter(); sample_teacher_questions(pol, 128, cfg.prompts, cfg.verifier, max_new_tokens=cfg.teacher_max_new_tokens)
+        t = time.perf_counter(); sample_teacher_questions(pol, 128, cfg.prompts, cfg.verifier, max_new_tokens=cfg.teacher.max_new_tokens)
         out['teacher'] = (time.perf_counter() - t) / 128
         for kind in ('grounded', 'intrinsic'):
             c = make_config('toy', teacher_mode=kind, outer_steps=1)
@@ -64,8 +64,8 @@ def unit_costs() -> dict:
 
 
 TINY = {'fail_k': '8', 'max_pool': '16', 'g': '2', 'n': '8', 'r': '1', 'qr_size': '8', 'inner_steps': '2',
-        'inner_steps_after_promotion': '2', 'student_batch': '4', 'student_group': '4', 'outer_steps': '2', 'window': '1',
-        'tau': '0', 'intrinsic.intrinsic_samples': '4', 'eval.steps': '2', 'eval.eval_every': '2', 'eval.n_samples': '32',
+        'inner_steps_after_promotion': '2', 'student_batch': '4', 'student_group': '4', 'outer_steps': '2', 'promotion.window': '1',
+        'promotion.tau': '0', 'intrinsic.intrinsic_samples': '4', 'eval.steps': '2', 'eval.eval_every': '2', 'eval.n_samples': '32',
         'eval.n_teacher_questions': '8', 'reference_k': '8', 'diversity_size': '16', 'diversity_repeats': '5'}
 
 

@@ -41,8 +41,8 @@ def main():
     rows, t0 = [], time.perf_counter()
     for k in range(a.datasets):
         pol.restore(base)
-        acc, _, _ = sample_parsable(gen, format_teacher(cfg.prompts), cfg.n, 1000 + k, cfg.verifier, cfg.teacher_temperature,
-                                    cfg.teacher_max_new_tokens)
+        acc, _, _ = sample_parsable(gen, format_teacher(cfg.prompts), cfg.n, 1000 + k, cfg.verifier, cfg.teacher.temperature,
+                                    cfg.teacher.max_new_tokens)
         ds = partition(acc, 1, cfg.n, 0)[0]
         terms = [len(q.problem.split('+')) for q in ds]
         for lr in [float(x) for x in a.lrs.split(',')]:

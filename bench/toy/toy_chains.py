@@ -14,6 +14,7 @@ Usage: python bench/toy/toy_chains.py DIR [DIR ...] [--out FILE]
 from __future__ import annotations
 import argparse, datetime, json
 from pathlib import Path
+from soar.config import load_config
 
 
 def summarize(d: Path) -> dict:
@@ -25,7 +26,7 @@ def summarize(d: Path) -> dict:
         if student is None and (r/'config.json').exists():      # the student as run (the preset's group changed 8 -> 4)
             st = json.loads((r/'config.json').read_text())['student']
             student = dict(batch_size=st['batch_size'], group_size=st['group_size'], lr=st['lr'])
-            c = json.loads((r/'config.json').read_text()); teacher = dict(lr=c['teacher_lr'], beta=c['teacher_beta'])
+            c = load_config(r/'config.json'); teacher = dict(lr=c.teacher.lr, beta=c.teacher.beta)   # flat (earlier runs) or nested
         if r.is_dir() and (r/'summary.json').exists():
             s = json.loads((r/'summary.json').read_text())
             runs[r.name] = dict(promotions=s['promotions'], signal_share=round(s['signal_share'], 3), total_s=s['total_s'])

@@ -6,7 +6,7 @@ stepping stones, long sums, short sums, products) and of right answers (soar.exp
 nbs/13_toy.ipynb (section Calibration) shows the table. Not a test: nothing is asserted.
 
 Usage: OMP_NUM_THREADS=1 python bench/toy/toy_teacher.py --runs grounded:2,intrinsic:2 --root /tmp/toy-teacher \
-           --set outer_steps=12 teacher_lr=2e-4 [--label NAME] [--out bench/toy/results/toy_teacher.json]
+           --set outer_steps=12 teacher.lr=2e-4 [--label NAME] [--out bench/toy/results/toy_teacher.json]
 Each call appends its runs (with its label and overrides) to the JSON file.
 """
 from __future__ import annotations

@@ -15,6 +15,7 @@ Usage: OMP_NUM_THREADS=1 python bench/toy/toy_teacher_kl.py --runs 'lr3e-4 KL0.0
 from __future__ import annotations
 import argparse, datetime, json, os, platform
 from pathlib import Path
+from soar.config import load_config
 os.environ.setdefault('OMP_NUM_THREADS', '1'); os.environ.setdefault('HF_HUB_OFFLINE', '1')
 
 KEYS = ('stone', 'long', 'short', 'product', 'correct')
@@ -70,11 +71,11 @@ def main():
                cpu_count=os.cpu_count(), base_teacher=final_profile(toy_model_path()), runs=[])
     for spec in a.runs:
         label, d = spec.split('=', 1); d = Path(d)
-        cfg = json.loads((d/'config.json').read_text())
+        cfg = load_config(d/'config.json')                      # flat (earlier runs) or nested
         done = (d/'teacher').is_dir()
-        res['runs'].append(dict(label=label, seed=cfg['seed'], teacher_lr=cfg['teacher_lr'], teacher_beta=cfg['teacher_beta'],
+        res['runs'].append(dict(label=label, seed=cfg.seed, teacher_lr=cfg.teacher.lr, teacher_beta=cfg.teacher.beta,
                                 finished=done, steps=run_steps(d), final=final_profile(d/'teacher') if done else None))
-        print(label, cfg['seed'], res['runs'][-1]['final'], flush=True)
+        print(label, cfg.seed, res['runs'][-1]['final'], flush=True)
     if a.eval: res['eval'] = eval_students(Path(a.eval))
     Path(a.result).write_text(json.dumps(res, indent=1) + '\n')
     print('wrote', a.result)
