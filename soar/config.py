@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses, json, os, re, types, typing
 from dataclasses import dataclass, field, fields, asdict, replace
 from pathlib import Path
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['SPECIAL_MODELS', 'PRESETS', 'LEGACY_KEYS', 'ConfigError', 'LearnerConfig', 'StudentConfig', 'TeacherConfig',
@@ -19,7 +20,9 @@ class ConfigError(ValueError):
     "An invalid SOAR config; the message names the key."
 
 def _f(default, help: str, choices=None):
-    return field(default=default, metadata={'help': help, 'choices': choices})
+    "A field with its help text and allowed values; a config class as `default`: a nested config, a fresh one per instance."
+    meta = {'help': help, 'choices': choices}
+    return field(default_factory=default, metadata=meta) if isinstance(default, type) else field(default=default, metadata=meta)
 
 def _check_choices(c, where: str = '') -> None:
     "Raise `ConfigError` for the first field of the config `c` whose value is not one of its field's `choices`."
@@ -120,14 +123,12 @@ class SoarConfig:
     lora_rank: int = _f(0, 'LoRA rank for teacher and student (0 = full fine-tuning, as in the paper)')
     prompts: str = _f('math', "prompt set (soar.prompts): 'math', 'math-chat', 'math-chat-fewshot', 'toy'")
     verifier: str = _f('math', 'answer checker', ('math', 'integer'))
-    grader: str = _f('math-verify+numeric', "how verifier 'math' decides equivalence: 'math-verify' = Math-Verify "
-                     "only (B.3: 'we use the Math-Verify package'; the paper preset); 'math-verify+numeric' = then "
-                     "the numeric second stage of soar.equivalence on a 'no' (decimals, separators, complex forms). "
-                     "The second stage only turns wrong into right: it moves the fail@k split and every pass@k",
+    grader: str = _f('math-verify+numeric', "how verifier 'math' decides equivalence: 'math-verify' = Math-Verify only (B.3: 'we use the Math-Verify "
+                     "package'; the paper preset); 'math-verify+numeric' = then the numeric second stage of soar.equivalence on a 'no' (decimals, "
+                     "separators, complex forms). The second stage only turns wrong into right: it moves the fail@k split and every pass@k",
                      ('math-verify+numeric', 'math-verify'))
-    student_prompt: str = _f('set', "the student prompt (fail@k, inner loop, Q_R, evaluation): 'set' = the prompt "
-                             "set's own (`prompts`); 'paper' = B.1's text as printed (soar.prompts.PAPER_STUDENT; "
-                             "raw completion, no chat template)", ('set', 'paper'))
+    student_prompt: str = _f('set', "the student prompt (fail@k, inner loop, Q_R, evaluation): 'set' = the prompt set's own (`prompts`); 'paper' = "
+                             "B.1's text as printed (soar.prompts.PAPER_STUDENT; raw completion, no chat template)", ('set', 'paper'))
     dataset: str = _f('math', "benchmark: 'math', 'harp', 'olympiadbench', 'toy' or a .jsonl path")
     data_dir: typing.Optional[str] = _f(None, 'folder with the benchmark JSONL files (default: soar.utils.data_dir())')
     max_pool: typing.Optional[int] = _f(None, 'use only the first N problems of the pool (smoke runs; the toy pool size)')
@@ -139,62 +140,32 @@ class SoarConfig:
     split_seed: int = _f(0, 'seed of the 50/50 train/test split')
     # --- outer loop (teacher)
     outer_steps: int = _f(200, 'outer steps T')
-    teacher_mode: str = _f('grounded', "teacher reward: SOAR's grounded reward, the learnability reward, or a frozen teacher",
-                           ('grounded', 'intrinsic', 'frozen'))
+    teacher_mode: str = _f('grounded', "teacher reward: SOAR's grounded reward, the learnability reward, or a frozen teacher", ('grounded', 'intrinsic', 'frozen'))
     g: int = _f(4, 'datasets per outer step (the teacher RLOO group)')
     n: int = _f(64, 'questions per dataset')
     r: int = _f(4, 'inner-loop repeats (students) per dataset')
     qr_size: int = _f(64, '|Q_R|: reward questions sampled from D_train each outer step')
-    teacher: TeacherConfig = field(default_factory=TeacherConfig, metadata={
-        'help': 'how the teacher learns: teacher.KEY, see TeacherConfig', 'choices': None})
+    teacher: TeacherConfig = _f(TeacherConfig, 'how the teacher learns: teacher.KEY, see TeacherConfig')
     min_acceptance: float = _f(0.01, 'stop with an error if the teacher acceptance rate stays below this...')
     acceptance_patience: int = _f(3, '...for this many consecutive sampling rounds')
     max_teacher_rounds: int = _f(50, 'max sampling rounds per outer step to collect g*n parsable questions')
     intrinsic_samples: int = _f(32, 'student samples per question for the intrinsic (learnability) reward')
-    teacher_save_steps: tuple[int, ...] = _f((), 'outer steps after which the teacher is saved to teachers/step_NNNN for evaluation '
-                                   '(e.g. 170: the paper reads HARP teachers at step 170, MATH ones at 200 = the end); '
-                                   'the final teacher is always saved to teacher/')
+    teacher_save_steps: tuple[int, ...] = _f((), 'outer steps after which the teacher is saved to teachers/step_NNNN for evaluation (e.g. 170: the paper '
+                                             'reads HARP teachers at step 170, MATH ones at 200 = the end); the final teacher is always saved to teacher/')
     # --- inner loop (student)
     inner_steps: int = _f(10, 'student RLOO steps per inner loop before the first promotion')
     inner_steps_after_promotion: int = _f(15, 'student RLOO steps per inner loop after a promotion')
-    inner_steps_growth: str = _f('flat', "after promotions: 'flat' = inner_steps_after_promotion from the first "
-                                 "promotion on (B.7: 'we use +5 steps', read once: 10 -> 15); 'per_promotion' = "
-                                 "inner_steps + p x (inner_steps_after_promotion - inner_steps) after p promotions "
-                                 "(v1: '10-20 steps depending on the promotion stage'; up to 30 after 4)",
-                                 ('flat', 'per_promotion'))
-    student: StudentConfig = field(default_factory=StudentConfig, metadata={
-        'help': 'how the students of the inner loops learn (and, in `soar reproduce`, the evaluation students): '
-                'student.KEY, see StudentConfig', 'choices': None})
+    inner_steps_growth: str = _f('flat', "after promotions: 'flat' = inner_steps_after_promotion from the first promotion on (B.7: 'we use +5 steps', "
+                                 "read once: 10 -> 15); 'per_promotion' = inner_steps + p x (inner_steps_after_promotion - inner_steps) after p "
+                                 "promotions (v1: '10-20 steps depending on the promotion stage'; up to 30 after 4)", ('flat', 'per_promotion'))
+    student: StudentConfig = _f(StudentConfig, 'how the students of the inner loops learn (and, in `soar reproduce`, the evaluation students): '
+                                               'student.KEY, see StudentConfig')
     # --- promotion
-    promotion: PromotionConfig = field(default_factory=PromotionConfig, metadata={
-        'help': 'when the student is promoted: promotion.KEY, see PromotionConfig', 'choices': None})
+    promotion: PromotionConfig = _f(PromotionConfig, 'when the student is promoted: promotion.KEY, see PromotionConfig')
     # --- run
     seed: int = _f(0, 'run seed (teacher sampling, Q_R draws, student rollouts)')
     executor: str = _f('inprocess', "how the g*r inner loops (and `soar reproduce`'s evaluation students) run: in this process, or on Ray actors (soar.executors)", ('inprocess', 'ray'))
-
-    def __post_init__(self):
-        for k, tp in (('student', StudentConfig), ('teacher', TeacherConfig), ('promotion', PromotionConfig)):
-            if isinstance(getattr(self, k), dict): setattr(self, k, tp(**getattr(self, k)))   # from config.json
-        try: self.teacher_save_steps = tuple(sorted({int(s) for s in (self.teacher_save_steps or ())}))
-        except (TypeError, ValueError): raise ConfigError(f"teacher_save_steps: expected outer steps (integers), got {self.teacher_save_steps!r}") from None
-        # precision and the legacy dtype fill each other in; given both, validate() checks that they agree
-        if self.precision is None: self.precision = _LEGACY_PRECISION.get(self.dtype or 'float32', self.dtype)
-        if self.dtype is None: self.dtype = _PARAM_DTYPE.get(self.precision, self.precision)
-        if self.backend == 'auto': self.backend = 'vllm' if vllm_installed(self.device) else 'transformers'   # config.json keeps the choice
-        validate(self)
-
-    @property
-    def prompt_set(self) -> str:
-        "The prompt-set name every student and teacher prompt is built from (`soar.prompts.get_prompts`): `prompts`, with `student_prompt` applied."
-        return self.prompts if self.student_prompt == 'set' else f'{self.prompts}+student={self.student_prompt}'
-
-    @property
-    def grader_name(self) -> str:
-        "The checker name every grade goes through (`soar.grading.get_verifier`): `verifier`, with `grader` applied."
-        return 'math-verify' if self.verifier == 'math' and self.grader == 'math-verify' else self.verifier
-
-    def to_dict(self) -> dict: return asdict(self)
-    def to_json(self) -> str: return json.dumps(self.to_dict(), indent=2)
+    def __post_init__(self): pass        # @dataclass calls `__post_init__` only if the class has one: its body is patched in below
 
 # %% ../nbs/00a_config.ipynb #afc9e8bb
 SPECIAL_MODELS = ('toy', 'smollm2')
@@ -247,6 +218,35 @@ def validate(c: SoarConfig) -> SoarConfig:
         raise ConfigError(f"model: {c.model!r} is not an existing directory (use 'toy', 'smollm2', a model directory or a hub id)")
     if c.data_dir is not None and not Path(c.data_dir).expanduser().is_dir(): raise ConfigError(f"data_dir: {c.data_dir!r} is not a directory")
     return c
+
+# %% ../nbs/00a_config.ipynb #3658afcd
+@patch
+def __post_init__(self:SoarConfig):
+    for k, tp in (('student', StudentConfig), ('teacher', TeacherConfig), ('promotion', PromotionConfig)):
+        if isinstance(getattr(self, k), dict): setattr(self, k, tp(**getattr(self, k)))   # from config.json
+    try: self.teacher_save_steps = tuple(sorted({int(s) for s in (self.teacher_save_steps or ())}))
+    except (TypeError, ValueError): raise ConfigError(f"teacher_save_steps: expected outer steps (integers), got {self.teacher_save_steps!r}") from None
+    # precision and the legacy dtype fill each other in; given both, validate() checks that they agree
+    if self.precision is None: self.precision = _LEGACY_PRECISION.get(self.dtype or 'float32', self.dtype)
+    if self.dtype is None: self.dtype = _PARAM_DTYPE.get(self.precision, self.precision)
+    if self.backend == 'auto': self.backend = 'vllm' if vllm_installed(self.device) else 'transformers'   # config.json keeps the choice
+    validate(self)
+
+# %% ../nbs/00a_config.ipynb #17698600
+@patch(as_prop=True)
+def prompt_set(self:SoarConfig) -> str:
+    "The prompt-set name every student and teacher prompt is built from (`soar.prompts.get_prompts`): `prompts`, with `student_prompt` applied."
+    return self.prompts if self.student_prompt == 'set' else f'{self.prompts}+student={self.student_prompt}'
+
+@patch(as_prop=True)
+def grader_name(self:SoarConfig) -> str:
+    "The checker name every grade goes through (`soar.grading.get_verifier`): `verifier`, with `grader` applied."
+    return 'math-verify' if self.verifier == 'math' and self.grader == 'math-verify' else self.verifier
+
+@patch
+def to_dict(self:SoarConfig) -> dict: return asdict(self)
+@patch
+def to_json(self:SoarConfig) -> str: return json.dumps(self.to_dict(), indent=2)
 
 # %% ../nbs/00a_config.ipynb #f688cb3a
 PRESETS: dict[str, dict] = {

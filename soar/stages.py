@@ -314,6 +314,24 @@ def _mean_sd(vals) -> tuple[float, float]:
     v = np.asarray(vals, dtype=float)
     return float(v.mean()), (float(v.std(ddof=1)) if len(v) > 1 else float('nan'))
 
+# %% ../nbs/36_stages.ipynb #f8c3cc2b
+def _run_dynamics(out, plan, emb, progress: bool = False) -> dict:
+    "Teacher dynamics of every SOAR run of `out` with metrics, one CSV each in `analysis/dynamics/`: `{run: steps, promotions, mean Vendi}`."
+    d = Path(out)/'analysis'/'dynamics'
+    dyn, runs = {}, [run_dir(out, kind, seed) for kind, seed in needed_runs(plan)]
+    runs = [rd for rd in runs if (rd/'metrics.jsonl').exists()]
+    bar = Progress(len(runs), 'teacher dynamics', 'SOAR runs', enabled=progress)
+    for rd in runs:
+        df = teacher_dynamics(rd, embedder=emb)
+        tq = teacher_questions(rd)                      # what the teacher wrote per step (toy: the kinds of question)
+        if len(tq): df = df.merge(tq[[c for c in tq if c not in ('reward', 'promoted')]].rename(columns={'n': 'n_kept'}), on='step', how='left')
+        d.mkdir(parents=True, exist_ok=True); atomic_write_text(d/f'{rd.name}.csv', df.to_csv(index=False))
+        dyn[rd.name] = dict(steps=len(df), promotions=int(df.promoted.sum()) if len(df) else 0,
+                            mean_vendi=float(df.vendi.mean()) if len(df) else float('nan'))
+        bar.update(1)
+    bar.close()
+    return dyn
+
 # %% ../nbs/36_stages.ipynb #3e729782
 def analysis_stage(out, progress: bool = False) -> dict:
     "Stage 4: diversity and quality of every method's question set, teacher dynamics of every SOAR run."
@@ -362,18 +380,7 @@ def analysis_stage(out, progress: bool = False) -> dict:
                                                 embedder=str(emb.path), embedder_asked=plan.embedder or 'minilm',
                                                 embedder_note=emb_note, methods=div))
     atomic_write_json(d/'quality.json', qual)
-    dyn, runs = {}, [run_dir(out, kind, seed) for kind, seed in needed_runs(plan)]
-    runs = [rd for rd in runs if (rd/'metrics.jsonl').exists()]
-    bar = Progress(len(runs), 'teacher dynamics', 'SOAR runs', enabled=progress)
-    for rd in runs:
-        df = teacher_dynamics(rd, embedder=emb)
-        tq = teacher_questions(rd)                      # what the teacher wrote per step (toy: the kinds of question)
-        if len(tq): df = df.merge(tq[[c for c in tq if c not in ('reward', 'promoted')]].rename(columns={'n': 'n_kept'}), on='step', how='left')
-        (d/'dynamics').mkdir(exist_ok=True); atomic_write_text(d/'dynamics'/f'{rd.name}.csv', df.to_csv(index=False))
-        dyn[rd.name] = dict(steps=len(df), promotions=int(df.promoted.sum()) if len(df) else 0,
-                            mean_vendi=float(df.vendi.mean()) if len(df) else float('nan'))
-        bar.update(1)
-    bar.close()
+    dyn = _run_dynamics(out, plan, emb, progress)
     info = dict(diversity={m: round(v['vendi'], 2) for m, v in div.items()}, dynamics=dyn, judge_s=round(judge_s, 1))
     atomic_write_json(d/'summary.json', info)
     return info
