@@ -15,7 +15,8 @@ from .diversity import get_embedder, named_embedder, question_diversity, teacher
 from .evaluation import (EvalTask, base_method, hard_only, load_results, ood_method, pq_method, ps_method,
                              real_method, run_evaluation, teacher_method)
 from .executors import ray_map
-from .experiment import resolve_model, resolve_pool, run_filter, run_notebook, run_soar, teacher_questions
+from .experiment import resolve_model, resolve_pool, run_filter, run_notebook, run_soar
+from .plots import teacher_questions
 from .quality import (Judge, judge_agreement, judge_model, judge_sample, judge_summary, judged, rule_checks,
                           toy_oracle, toy_oracle_quality)
 from .toy import toy_problems

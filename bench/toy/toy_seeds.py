@@ -16,7 +16,7 @@ os.environ.setdefault('OMP_NUM_THREADS', '1'); os.environ.setdefault('HF_HUB_OFF
 
 
 def summarise(d: Path) -> dict:
-    from soar.experiment import signal_share
+    from soar.plots import signal_share
     from soar.utils import read_jsonl
     rows = read_jsonl(d/'metrics.jsonl')
     st = d/'stage_accuracy.jsonl'

@@ -2,7 +2,7 @@
 
 Runs (or reads, if already finished) single SOAR runs of the toy preset with `--set` overrides and records, per outer
 step, the reward, the promotion and the share of each kind of question the teacher wrote (soar.toy.toy_question_kind:
-stepping stones, long sums, short sums, products) and of right answers (soar.experiment.teacher_questions).
+stepping stones, long sums, short sums, products) and of right answers (soar.plots.teacher_questions).
 nbs/13_toy.ipynb (section Calibration) shows the table. Not a test: nothing is asserted.
 
 Usage: OMP_NUM_THREADS=1 python bench/toy/toy_teacher.py --runs grounded:2,intrinsic:2 --root /tmp/toy-teacher \
@@ -24,7 +24,8 @@ def main():
     a = ap.parse_args()
     import torch
     torch.set_num_threads(int(os.environ['OMP_NUM_THREADS']))
-    from soar.experiment import run_soar, teacher_questions
+    from soar.experiment import run_soar
+    from soar.plots import teacher_questions
     sets = dict(s.split('=', 1) for s in a.set)
     out = Path(a.out); res = json.loads(out.read_text()) if out.exists() else dict(runs=[])
     for job in a.runs.split(','):

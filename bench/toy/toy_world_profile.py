@@ -21,7 +21,7 @@ def main():
     ap.add_argument('--out', default='bench/toy/results/toy_world.json'); ap.add_argument('--runs-only', action='store_true')
     a = ap.parse_args()
     if a.runs_only:
-        from soar.experiment import teacher_questions
+        from soar.plots import teacher_questions
         res = json.loads(Path(a.out).read_text())
         res['runs'] = {Path(d).name: json.loads(teacher_questions(d).round(4).to_json(orient='records')) for d in a.runs}
         Path(a.out).write_text(json.dumps(res, indent=1)); print(list(res['runs'])); return
@@ -33,7 +33,7 @@ def main():
     from soar.generation import make_generator, SamplingParams, generate_and_grade
     from soar.prompts import parse_teacher_output, format_teacher
     from soar.data import Problem
-    from soar.experiment import teacher_questions
+    from soar.plots import teacher_questions
     pol = load_policy(toy_model_path()); gen = make_generator(pol)
     outs = gen.generate([format_teacher('toy')], SamplingParams(n=512, temperature=1.0, max_new_tokens=160, seed=3))[0]
     qa = [x for x in (parse_teacher_output(c.text, 'integer') for c in outs) if x is not None]
