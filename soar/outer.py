@@ -5,10 +5,12 @@
 # %% ../nbs/24_outer.ipynb #0df0ad6e
 from __future__ import annotations
 import copy, json, os, time, random, shutil
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 import numpy as np
 import torch
+from fastcore.basics import patch
 from .utils import atomic_write_json, atomic_write_bytes, file_sha256, read_jsonl, write_jsonl, Progress
 from .config import SoarConfig, load_config, write_run_config
 from .prompts import format_teacher
@@ -22,7 +24,8 @@ from .teacher import TeacherCollapse, sample_parsable, sample_teacher, partition
 
 # %% auto #0
 __all__ = ['CKPT_FORMAT', 'save_policy', 'CheckpointError', 'write_safetensors', 'write_checkpoint', 'commit_checkpoint',
-           'read_checkpoint', 'load_latest_checkpoint', 'teacher_checkpoint_dir', 'teacher_checkpoint', 'SoarRun']
+           'read_checkpoint', 'load_latest_checkpoint', 'teacher_checkpoint_dir', 'teacher_checkpoint', 'SoarRun',
+           'reward_questions', 'step_metrics', 'timed']
 
 # %% ../nbs/24_outer.ipynb #cdfa1753
 def save_policy(policy, path) -> Path:
@@ -198,7 +201,7 @@ def teacher_checkpoint(run_dir, step: int | None = None) -> tuple[Path, str | No
            else "not in the run's teacher_save_steps")
     return final, f"{run_dir.name}: no teacher of step {step} ({why}); used the final teacher (step {T})"
 
-# %% ../nbs/24_outer.ipynb #0e456349
+# %% ../nbs/24_outer.ipynb #c5309494
 class SoarRun:
     "One SOAR run in `out`: `run()` steps until `cfg.outer_steps`, checkpointing after each; `resume=True` continues."
     def __init__(self, cfg: SoarConfig, model_path, d_train: list, out, resume: bool = False, progress: bool = True):
@@ -223,132 +226,183 @@ class SoarRun:
         if resume: self._load()
         self._trim_metrics()
 
-    # --- checkpointing
-    def _ckpt(self) -> dict:
-        "The state to checkpoint; the teacher's weights are the live parameters (written out tensor by tensor, not copied)."
-        live = {n: p.detach() for n, p in self.teacher.trainable_parameters()}
-        return dict(step=self.step, low_streak=self.low_streak, promotion=self.promo.to_dict(),
-                    teacher=live, teacher_opt=self.updater.opt.state_dict(),
-                    teacher_sched=self.updater.sched.state_dict(), updater_steps=self.updater.n_steps,
-                    baseline=self.baseline, torch_rng=torch.get_rng_state(), np_rng=np.random.get_state(), py_rng=random.getstate())
+# %% ../nbs/24_outer.ipynb #9a2c9150
+@patch
+def _ckpt(self:SoarRun) -> dict:
+    "The state to checkpoint; the teacher's weights are the live parameters (written out tensor by tensor, not copied)."
+    live = {n: p.detach() for n, p in self.teacher.trainable_parameters()}
+    return dict(step=self.step, low_streak=self.low_streak, promotion=self.promo.to_dict(),
+                teacher=live, teacher_opt=self.updater.opt.state_dict(),
+                teacher_sched=self.updater.sched.state_dict(), updater_steps=self.updater.n_steps,
+                baseline=self.baseline, torch_rng=torch.get_rng_state(), np_rng=np.random.get_state(), py_rng=random.getstate())
 
-    def save_checkpoint(self, commit: bool = True) -> Path:
-        "Write `checkpoint/step-NNNNNN/` (safetensors + JSON, atomically) and, if `commit`, make it the current checkpoint."
-        name = f'step-{self.step:06d}'
-        d = write_checkpoint(self.out/'checkpoint', name, self._ckpt())
-        if commit: commit_checkpoint(self.out/'checkpoint', name)
-        return d
+@patch
+def save_checkpoint(self:SoarRun, commit: bool = True) -> Path:
+    "Write `checkpoint/step-NNNNNN/` (safetensors + JSON, atomically) and, if `commit`, make it the current checkpoint."
+    name = f'step-{self.step:06d}'
+    d = write_checkpoint(self.out/'checkpoint', name, self._ckpt())
+    if commit: commit_checkpoint(self.out/'checkpoint', name)
+    return d
 
-    def _load(self):
-        "Restore the newest checkpoint that loads (a damaged one is skipped with a warning naming its file); none: step 0."
-        d, _ = load_latest_checkpoint(self.out/'checkpoint')
-        if d is None: return
-        self.step, self.low_streak = d['step'], d['low_streak']
-        self.promo = PromotionState.from_dict(d['promotion'])
-        self.teacher.restore(d['teacher']); self.updater.opt.load_state_dict(d['teacher_opt'])
-        self.updater.sched.load_state_dict(d['teacher_sched']); self.updater.n_steps = d['updater_steps']
-        self.updater._ref_is_policy = False
-        self.baseline = {k: v.to(self.student.device) for k, v in d['baseline'].items()}; self.student.restore(self.baseline)
-        torch.set_rng_state(d['torch_rng']); np.random.set_state(d['np_rng']); random.setstate(d['py_rng'])
+@patch
+def _load(self:SoarRun):
+    "Restore the newest checkpoint that loads (a damaged one is skipped with a warning naming its file); none: step 0."
+    d, _ = load_latest_checkpoint(self.out/'checkpoint')
+    if d is None: return
+    self.step, self.low_streak = d['step'], d['low_streak']
+    self.promo = PromotionState.from_dict(d['promotion'])
+    self.teacher.restore(d['teacher']); self.updater.opt.load_state_dict(d['teacher_opt'])
+    self.updater.sched.load_state_dict(d['teacher_sched']); self.updater.n_steps = d['updater_steps']
+    self.updater._ref_is_policy = False
+    self.baseline = {k: v.to(self.student.device) for k, v in d['baseline'].items()}; self.student.restore(self.baseline)
+    torch.set_rng_state(d['torch_rng']); np.random.set_state(d['np_rng']); random.setstate(d['py_rng'])
 
-    def _trim_metrics(self):
-        "Drop metric lines of steps after the checkpoint (written before a crash, to be redone)."
-        f = self.out/'metrics.jsonl'
-        if f.exists():
-            rows = [r for r in read_jsonl(f) if r['step'] < self.step]
-            write_jsonl(f, rows)
-        f = self.out/'promotion_questions.jsonl'
-        if f.exists(): write_jsonl(f, [r for r in read_jsonl(f) if r['promotion_step'] < self.step])
+@patch
+def _trim_metrics(self:SoarRun):
+    "Drop metric lines of steps after the checkpoint (written before a crash, to be redone)."
+    f = self.out/'metrics.jsonl'
+    if f.exists():
+        rows = [r for r in read_jsonl(f) if r['step'] < self.step]
+        write_jsonl(f, rows)
+    f = self.out/'promotion_questions.jsonl'
+    if f.exists(): write_jsonl(f, [r for r in read_jsonl(f) if r['promotion_step'] < self.step])
 
-    # --- one outer step
-    def outer_step(self) -> dict:
-        "Run outer step `self.step` (Algorithm 1), write its metrics and checkpoint; returns the metrics row."
-        cfg, t, times = self.cfg, self.step, {}
-        tic = time.perf_counter()
-        # 1. teacher sampling (rejection) and partition into g datasets
-        accepted, tstats, self.low_streak = sample_teacher(self.teacher_gen, self.teacher_prompt, cfg, t, cfg.verifier, self.low_streak)
-        datasets = partition(accepted, cfg.g, cfg.n, t)
-        write_jsonl(self.out/'teacher_samples'/f'step_{t:04d}.jsonl',
-                    [dict(step=t, dataset=k, question=q.problem, answer=q.answer) for k, ds in enumerate(datasets) for q in ds])
-        times['teacher_sampling'] = time.perf_counter() - tic; tic = time.perf_counter()
-        # 2. reward questions Q_R, fresh each step
-        rng = np.random.default_rng(derive_seed(cfg.seed, t, 'qr'))
-        q_r = [self.d_train[i] for i in rng.choice(len(self.d_train), size=min(cfg.qr_size, len(self.d_train)), replace=False)]
-        # 3. inner loops (grounded) or the learnability reward (intrinsic)
-        promo = None; R = None
-        if cfg.teacher_mode == 'intrinsic':
-            self.student.restore(self.baseline)
-            Rk = np.array(intrinsic_rewards(self.student_gen, datasets, cfg.intrinsic_samples, self.settings,
-                                            derive_seed(cfg.seed, t), self.student.tokenizer))
-            base_acc = float('nan')
-            times['qr_eval'] = 0.0; times['inner_training'] = time.perf_counter() - tic
-        else:
-            self.student.restore(self.baseline)
-            base_acc, _ = greedy_accuracy(self.student_gen, q_r, cfg.prompt_set, cfg.grader_name, cfg.student.max_new_tokens,
-                                          self.student.tokenizer)
-            times['qr_eval'] = time.perf_counter() - tic; tic = time.perf_counter()
-            steps = inner_steps(cfg, self.promo)
-            tasks = [InnerTask(k, j, datasets[k], steps, derive_seed(cfg.seed, t, 'inner', k, j))
-                     for k in range(cfg.g) for j in range(cfg.r)]
-            results = self.executor.run(tasks, self.student, self.student_gen, self.baseline, q_r, base_acc, self.settings)
-            R = np.array([[next(x.reward for x in results if x.k == k and x.j == j) for j in range(cfg.r)] for k in range(cfg.g)])
-            Rk = R.mean(1)
-            times['inner_training'] = time.perf_counter() - tic
-            # 4. promotion
-            promo = promotion_step(self.pcfg, self.promo, t, R, datasets=[[q.to_dict() for q in ds] for ds in datasets])
-            if promo is not None:
-                new = next(x for x in results if x.k == promo.dataset and x.j == promo.student)
-                self.baseline = new.state
-                write_jsonl(self.out/'promotion_questions.jsonl',
-                            [dict(promotion_step=t, promotion=self.promo.n_promotions, question=q.problem, answer=q.answer)
-                             for q in datasets[promo.dataset]], append=True)
-            self.student.restore(self.baseline)
-        tic = time.perf_counter()
-        # 5. teacher update: every rollout of X_k gets R_k; leave-one-out over the g datasets
-        done = cfg.teacher.min_gain is not None and cfg.teacher_mode == 'grounded' and max(Rk) <= cfg.teacher.min_gain
-        if cfg.teacher_mode != 'frozen' and not done:
-            A = rloo_advantages(np.asarray(Rk, dtype=float))
-            P = [list(c.prompt_token_ids) if c.prompt_token_ids is not None else encode_prompt(self.teacher.tokenizer, self.teacher_prompt)
-                 for (_, _, c) in accepted]
-            C = [list(c.token_ids) for (_, _, c) in accepted]
-            adv = np.repeat(A, cfg.n)
-            ust = self.updater.step(P, C, adv)
-        else: ust = {}
-        times['teacher_update'] = time.perf_counter() - tic
-        # metrics + checkpoint
-        row = dict(step=t, reward=float(np.mean(Rk)), dataset_rewards=[float(x) for x in Rk],
-                   student_rewards=None if R is None else R.tolist(), base_accuracy=base_acc,
-                   qr_accuracies=None if R is None else (R + base_acc).tolist(), promoted=promo is not None,
-                   promotion=None if promo is None else asdict(promo), n_promotions=self.promo.n_promotions,
-                   window_mean=(float(np.mean(self.promo.window)) if self.promo.window else None),
-                   teacher_updated=bool(ust), teacher_loss=ust.get('loss'), teacher_kl=ust.get('kl'), teacher_grad_norm=ust.get('grad_norm'),
-                   **tstats, times=times)
-        self.step += 1
-        tic = time.perf_counter()
-        if self.step in cfg.teacher_save_steps and self.step < cfg.outer_steps:   # the final teacher: teacher/ (run)
-            save_policy(self.teacher, teacher_checkpoint_dir(self.out, self.step))
-        if promo is not None:
-            d = self.out/'students'/f'promoted_{self.promo.n_promotions}'
-            save_policy(self.student, d)
-        self.save_checkpoint(commit=False)
-        row['times']['checkpoint'] = time.perf_counter() - tic
-        write_jsonl(self.out/'metrics.jsonl', [row], append=True)
-        commit_checkpoint(self.out/'checkpoint', f'step-{self.step:06d}')   # current only once its metrics line is written
-        return row
+# %% ../nbs/24_outer.ipynb #e7c7ed14
+@patch
+def sample_datasets(self:SoarRun, t: int):
+    "Step `t`'s g datasets of n parsed teacher questions: `(accepted, datasets, stats)`; written to `teacher_samples/step_TTTT.jsonl`."
+    cfg = self.cfg
+    accepted, stats, self.low_streak = sample_teacher(self.teacher_gen, self.teacher_prompt, cfg, t, cfg.verifier, self.low_streak)
+    datasets = partition(accepted, cfg.g, cfg.n, t)
+    write_jsonl(self.out/'teacher_samples'/f'step_{t:04d}.jsonl',
+                [dict(step=t, dataset=k, question=q.problem, answer=q.answer) for k, ds in enumerate(datasets) for q in ds])
+    return accepted, datasets, stats
 
-    def run(self, steps: int | None = None) -> list[dict]:
-        "Run outer steps until `cfg.outer_steps` (or `steps` more); returns this call's metric rows."
-        end = self.cfg.outer_steps if steps is None else min(self.cfg.outer_steps, self.step + steps)
-        rows = []
-        bar = Progress(self.cfg.outer_steps, 'SOAR outer steps', initial=self.step, enabled=self.progress)
-        while self.step < end:
-            row = self.outer_step(); rows.append(row)
-            bar.update(1, reward=f"{row['reward']:+.3f}", promotions=row['n_promotions'], accept=f"{row['acceptance']:.2f}")
-        bar.close()
-        if self.step >= self.cfg.outer_steps: save_policy(self.teacher, self.out/'teacher')
-        return rows
+# %% ../nbs/24_outer.ipynb #e4d6c92e
+def reward_questions(d_train: list, size: int, seed: int, t: int) -> list:
+    "Q_R of outer step `t`: `size` distinct problems of `d_train` (all of them if fewer), seeded from (seed, t, 'qr')."
+    rng = np.random.default_rng(derive_seed(seed, t, 'qr'))
+    return [d_train[i] for i in rng.choice(len(d_train), size=min(size, len(d_train)), replace=False)]
 
-    def promotion_questions(self) -> list[dict]:
-        "D_best so far (PQ) as question/answer dicts."
-        f = self.out/'promotion_questions.jsonl'
-        return read_jsonl(f) if f.exists() else []
+# %% ../nbs/24_outer.ipynb #0f821aee
+@patch
+def baseline_accuracy(self:SoarRun, q_r: list) -> float:
+    "Acc(θ, Q_R): the baseline student's greedy accuracy on the reward questions (the student is reset to the baseline first)."
+    self.student.restore(self.baseline)
+    acc, _ = greedy_accuracy(self.student_gen, q_r, self.cfg.prompt_set, self.cfg.grader_name, self.cfg.student.max_new_tokens,
+                             self.student.tokenizer)
+    return acc
+
+@patch
+def inner_rewards(self:SoarRun, t: int, datasets: list, q_r: list, base_acc: float):
+    "Step `t`'s g×r rewards R_kj (Q_R accuracy after training on X_k, minus `base_acc`), and the executor's results (with their weights)."
+    cfg = self.cfg
+    steps = inner_steps(cfg, self.promo)
+    tasks = [InnerTask(k, j, datasets[k], steps, derive_seed(cfg.seed, t, 'inner', k, j)) for k in range(cfg.g) for j in range(cfg.r)]
+    results = self.executor.run(tasks, self.student, self.student_gen, self.baseline, q_r, base_acc, self.settings)
+    R = np.array([[next(x.reward for x in results if x.k == k and x.j == j) for j in range(cfg.r)] for k in range(cfg.g)])
+    return R, results
+
+# %% ../nbs/24_outer.ipynb #385b2018
+@patch
+def learnability_rewards(self:SoarRun, t: int, datasets: list) -> np.ndarray:
+    "Intrinsic-T's reward of each dataset of step `t`: the learnability of its questions to the baseline student."
+    self.student.restore(self.baseline)
+    return np.array(intrinsic_rewards(self.student_gen, datasets, self.cfg.intrinsic_samples, self.settings,
+                                      derive_seed(self.cfg.seed, t), self.student.tokenizer))
+
+# %% ../nbs/24_outer.ipynb #3e956188
+@patch
+def promote(self:SoarRun, t: int, R, datasets: list, results: list):
+    "Record step `t`'s rewards `R` (g×r); on a promotion the promoted student's weights become the baseline and its dataset joins D_best. Returns the `Promotion` or None."
+    promo = promotion_step(self.pcfg, self.promo, t, R, datasets=[[q.to_dict() for q in ds] for ds in datasets])
+    if promo is not None:
+        self.baseline = next(x for x in results if x.k == promo.dataset and x.j == promo.student).state
+        write_jsonl(self.out/'promotion_questions.jsonl',
+                    [dict(promotion_step=t, promotion=self.promo.n_promotions, question=q.problem, answer=q.answer)
+                     for q in datasets[promo.dataset]], append=True)
+    self.student.restore(self.baseline)
+    return promo
+
+# %% ../nbs/24_outer.ipynb #38de063f
+@patch
+def update_teacher(self:SoarRun, accepted: list, Rk) -> dict:
+    "One RLOO update of the teacher from the dataset rewards `Rk`; its statistics, or `{}` when the step does not update it."
+    cfg = self.cfg
+    if cfg.teacher_mode == 'frozen': return {}
+    if cfg.teacher.min_gain is not None and cfg.teacher_mode == 'grounded' and max(Rk) <= cfg.teacher.min_gain: return {}
+    P = [list(c.prompt_token_ids) if c.prompt_token_ids is not None else encode_prompt(self.teacher.tokenizer, self.teacher_prompt)
+         for (_, _, c) in accepted]
+    C = [list(c.token_ids) for (_, _, c) in accepted]
+    return self.updater.step(P, C, np.repeat(rloo_advantages(np.asarray(Rk, dtype=float)), cfg.n))
+
+# %% ../nbs/24_outer.ipynb #57713e9c
+def step_metrics(t: int, Rk, R, base_acc: float, promo, state: PromotionState, ust: dict, tstats: dict, times: dict) -> dict:
+    "The metrics row of outer step `t` (R: g×r rewards, None for Intrinsic-T; `state`: the promotion state after the step; `ust`: the teacher update's statistics)."
+    return dict(step=t, reward=float(np.mean(Rk)), dataset_rewards=[float(x) for x in Rk],
+                student_rewards=None if R is None else R.tolist(), base_accuracy=base_acc,
+                qr_accuracies=None if R is None else (R + base_acc).tolist(), promoted=promo is not None,
+                promotion=None if promo is None else asdict(promo), n_promotions=state.n_promotions,
+                window_mean=(float(np.mean(state.window)) if state.window else None),
+                teacher_updated=bool(ust), teacher_loss=ust.get('loss'), teacher_kl=ust.get('kl'), teacher_grad_norm=ust.get('grad_norm'),
+                **tstats, times=times)
+
+# %% ../nbs/24_outer.ipynb #f16f1b84
+@patch
+def save_step(self:SoarRun, row: dict, promo) -> dict:
+    "Count the step done; save its teacher (a `teacher_save_steps` step before the last), promoted student, checkpoint and metrics line; then make the checkpoint current."
+    cfg = self.cfg
+    self.step += 1
+    tic = time.perf_counter()
+    if self.step in cfg.teacher_save_steps and self.step < cfg.outer_steps:   # the final teacher: teacher/ (run)
+        save_policy(self.teacher, teacher_checkpoint_dir(self.out, self.step))
+    if promo is not None: save_policy(self.student, self.out/'students'/f'promoted_{self.promo.n_promotions}')
+    self.save_checkpoint(commit=False)
+    row['times']['checkpoint'] = time.perf_counter() - tic
+    write_jsonl(self.out/'metrics.jsonl', [row], append=True)
+    commit_checkpoint(self.out/'checkpoint', f'step-{self.step:06d}')   # current only once its metrics line is written
+    return row
+
+# %% ../nbs/24_outer.ipynb #d2e93247
+@contextmanager
+def timed(times: dict, key: str):
+    "Record the seconds the `with` block takes as `times[key]`."
+    tic = time.perf_counter()
+    yield
+    times[key] = time.perf_counter() - tic
+
+@patch
+def outer_step(self:SoarRun) -> dict:
+    "Run outer step `self.step` (Algorithm 1), write its metrics and checkpoint; returns the metrics row."
+    cfg, t, times = self.cfg, self.step, {}
+    with timed(times, 'teacher_sampling'): accepted, datasets, tstats = self.sample_datasets(t)       # 1. X_1..X_g
+    if cfg.teacher_mode == 'intrinsic':                                                                 # 3. no inner loops
+        R, promo, base_acc, times['qr_eval'] = None, None, float('nan'), 0.0
+        with timed(times, 'inner_training'): Rk = self.learnability_rewards(t, datasets)
+    else:
+        q_r = reward_questions(self.d_train, cfg.qr_size, cfg.seed, t)                                 # 2. Q_R
+        with timed(times, 'qr_eval'): base_acc = self.baseline_accuracy(q_r)
+        with timed(times, 'inner_training'): R, results = self.inner_rewards(t, datasets, q_r, base_acc)  # 3. inner loops
+        Rk, promo = R.mean(1), self.promote(t, R, datasets, results)                                    # 4. promotion
+    with timed(times, 'teacher_update'): ust = self.update_teacher(accepted, Rk)                        # 5. teacher update
+    return self.save_step(step_metrics(t, Rk, R, base_acc, promo, self.promo, ust, tstats, times), promo)
+
+# %% ../nbs/24_outer.ipynb #83e50b2c
+@patch
+def run(self:SoarRun, steps: int | None = None) -> list[dict]:
+    "Run outer steps until `cfg.outer_steps` (or `steps` more); returns this call's metric rows."
+    end = self.cfg.outer_steps if steps is None else min(self.cfg.outer_steps, self.step + steps)
+    rows = []
+    bar = Progress(self.cfg.outer_steps, 'SOAR outer steps', initial=self.step, enabled=self.progress)
+    while self.step < end:
+        row = self.outer_step(); rows.append(row)
+        bar.update(1, reward=f"{row['reward']:+.3f}", promotions=row['n_promotions'], accept=f"{row['acceptance']:.2f}")
+    bar.close()
+    if self.step >= self.cfg.outer_steps: save_policy(self.teacher, self.out/'teacher')
+    return rows
+
+@patch
+def promotion_questions(self:SoarRun) -> list[dict]:
+    "D_best so far (PQ) as question/answer dicts."
+    f = self.out/'promotion_questions.jsonl'
+    return read_jsonl(f) if f.exists() else []
