@@ -20,7 +20,7 @@ py_versions = '3.10 3.11 3.12'.split()
 
 class build_py(_build_py):
     """Also ship the experiment notebooks as package data: nbs/experiments/*.ipynb (their source of truth) are copied
-    into the built package as soar/experiments/, where `soar.experiment.experiments_dir()` finds them with
+    into the built package as soar/experiments/, where `soar.notebooks.experiments_dir()` finds them with
     importlib.resources. An editable install needs no copy: it finds them in the checkout."""
     def run(self):
         super().run()

@@ -100,7 +100,7 @@ def _reproduce(args) -> int:
     from soar.config import ConfigError, parse_overrides
     from soar.plan import STAGES, make_plan
     from soar.reproduce import run_reproduce
-    from soar.experiment import abs_paths
+    from soar.notebooks import abs_paths
     overrides, seeds = abs_paths(parse_overrides(args.set)), _seeds(args.seeds)
     stages = tuple(s.strip() for s in args.stages.split(',') if s.strip())
     bad = [s for s in stages if s not in STAGES]
@@ -150,7 +150,7 @@ def main(argv=None) -> int:
 def _run(args) -> int:
     from soar.config import ConfigError, load_config, make_config, parse_overrides, write_run_config
     from soar.plan import teacher_step_config
-    from soar.experiment import abs_paths
+    from soar.notebooks import abs_paths
     if args.config:                                # resolved already (`soar reproduce --jobs N` gives each worker its run's)
         if args.preset or args.set: raise ConfigError("--config: a resolved config.json runs as it is; give no --preset or --set with it")
         cfg = load_config(_abspath(args.config))
@@ -163,7 +163,8 @@ def _run(args) -> int:
     if not args.resume and (out/'metrics.jsonl').exists():
         raise FileExistsError(f"{out} already holds a run: pass --resume to continue it, or choose a new --out")
     cfg_file = write_run_config(out, cfg, resume=args.resume)      # what the notebook (or run_soar) runs
-    from soar.experiment import run_notebook, run_soar
+    from soar.experiment import run_soar
+    from soar.notebooks import run_notebook
     if args.no_notebook: print(json.dumps(run_soar(cfg, out=out, resume=args.resume), indent=1))
     else: print(run_notebook('soar_run', out, config=cfg_file, resume=args.resume))
     return 0

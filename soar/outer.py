@@ -4,15 +4,15 @@
 
 # %% ../nbs/24_outer.ipynb #0df0ad6e
 from __future__ import annotations
-import copy, json, os, time, random, shutil
+import copy, time, random
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 import numpy as np
 import torch
 from fastcore.basics import patch
-from .utils import atomic_write_json, atomic_write_bytes, file_sha256, read_jsonl, write_jsonl, Progress
-from .config import SoarConfig, load_config, write_run_config
+from .utils import read_jsonl, write_jsonl, Progress
+from .config import SoarConfig, write_run_config
 from .prompts import format_teacher
 from .promotion import PromotionState, promotion_step, inner_steps
 from .policy import load_policy
@@ -21,185 +21,10 @@ from .rloo import RLOOUpdater, RLOOConfig, learner_rloo_config, rloo_advantages
 from .inner import InnerSettings, InnerTask, derive_seed, greedy_accuracy, intrinsic_rewards
 from .executors import make_executor
 from .teacher import TeacherCollapse, sample_parsable, sample_teacher, partition   # also importable from here, as before
+from .checkpoint import save_policy, write_checkpoint, commit_checkpoint, load_latest_checkpoint, teacher_checkpoint_dir
 
 # %% auto #0
-__all__ = ['CKPT_FORMAT', 'save_policy', 'CheckpointError', 'write_safetensors', 'write_checkpoint', 'commit_checkpoint',
-           'read_checkpoint', 'load_latest_checkpoint', 'teacher_checkpoint_dir', 'teacher_checkpoint', 'SoarRun',
-           'reward_questions', 'step_metrics', 'timed']
-
-# %% ../nbs/24_outer.ipynb #cdfa1753
-def save_policy(policy, path) -> Path:
-    "Save a policy's model (LoRA merged) and tokenizer to `path` as a `from_pretrained` directory (atomically)."
-    import tempfile
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f'.{path.name}.'))
-    import copy
-    model = copy.deepcopy(policy.model).merge_and_unload() if policy.is_lora else policy.model
-    model.save_pretrained(tmp); policy.tokenizer.save_pretrained(tmp)
-    if path.exists(): shutil.rmtree(path)
-    os.replace(tmp, path)
-    return path
-
-# %% ../nbs/24_outer.ipynb #bf5ff7bb
-import hashlib, struct, tempfile, warnings
-from .utils import atomic_write_text
-
-CKPT_FORMAT = 'soar-checkpoint-v2'      # weights.safetensors + state.json in checkpoint/step-NNNNNN/, latest.json points at one
-_ST_DTYPES = {torch.float64: 'F64', torch.float32: 'F32', torch.float16: 'F16', torch.bfloat16: 'BF16', torch.int64: 'I64',
-              torch.int32: 'I32', torch.int16: 'I16', torch.int8: 'I8', torch.uint8: 'U8', torch.bool: 'BOOL'}
-
-class CheckpointError(RuntimeError):
-    "A checkpoint that cannot be loaded (missing, truncated, corrupted, old format); the message names the file."
-
-# %% ../nbs/24_outer.ipynb #7b7ad68c
-def _write_chunk(f, b):
-    "One write of the checkpoint writer (a seam for the full-disk test)."
-    f.write(b)
-
-def write_safetensors(tensors: dict, path, chunk: int = 64 << 20) -> str:
-    "Stream `{name: tensor}` into a safetensors file at `path`, one tensor (and chunk) at a time; returns its sha256."
-    items = sorted(tensors.items())
-    header, off = {}, 0
-    for k, t in items:
-        if t.dtype not in _ST_DTYPES: raise TypeError(f"{path}: tensor {k!r} has dtype {t.dtype}, which safetensors cannot hold here")
-        n = t.numel() * t.element_size()
-        header[k] = dict(dtype=_ST_DTYPES[t.dtype], shape=list(t.shape), data_offsets=[off, off + n]); off += n
-    h = json.dumps(header, separators=(',', ':')).encode()
-    h += b' ' * (-len(h) % 8)                                   # the data starts 8-byte aligned, as safetensors writes it
-    sha = hashlib.sha256()
-    with open(path, 'wb') as f:
-        for b in (struct.pack('<Q', len(h)), h): _write_chunk(f, b); sha.update(b)
-        for k, t in items:
-            buf = memoryview(t.detach().to('cpu').contiguous().reshape(-1).view(torch.uint8).numpy())   # no copy on CPU
-            for i in range(0, len(buf), chunk): _write_chunk(f, buf[i:i + chunk]); sha.update(buf[i:i + chunk])
-        f.flush(); os.fsync(f.fileno())
-    return sha.hexdigest()
-
-# %% ../nbs/24_outer.ipynb #7a780421
-def _encode(x, tensors: dict, key: str):
-    "JSON form of a state: tensors go to `tensors[key]` (a reference, no copy); tuples, int-keyed dicts and arrays are tagged."
-    if isinstance(x, torch.Tensor): tensors[key] = x; return {'__tensor__': key}
-    if isinstance(x, np.ndarray): return {'__ndarray__': x.tolist(), 'dtype': str(x.dtype)}
-    if isinstance(x, (bool, int, float, str)) or x is None: return x
-    if isinstance(x, np.generic): return x.item()
-    if isinstance(x, tuple): return {'__tuple__': [_encode(v, tensors, f'{key}.{i}') for i, v in enumerate(x)]}
-    if isinstance(x, list): return [_encode(v, tensors, f'{key}.{i}') for i, v in enumerate(x)]
-    if isinstance(x, dict):
-        if all(isinstance(k, str) and not k.startswith('__') for k in x):
-            return {k: _encode(v, tensors, f'{key}.{k}' if key else k) for k, v in x.items()}
-        return {'__items__': [[_encode(k, tensors, f'{key}.k{i}'), _encode(v, tensors, f'{key}.{k}')] for i, (k, v) in enumerate(x.items())]}
-    raise TypeError(f"checkpoint state at {key!r}: cannot store a {type(x).__name__} as JSON")
-
-def _decode(x, tensors: dict):
-    "Inverse of `_encode`."
-    if isinstance(x, list): return [_decode(v, tensors) for v in x]
-    if not isinstance(x, dict): return x
-    if '__tensor__' in x: return tensors[x['__tensor__']]
-    if '__ndarray__' in x: return np.array(x['__ndarray__'], dtype=x['dtype'])
-    if '__tuple__' in x: return tuple(_decode(v, tensors) for v in x['__tuple__'])
-    if '__items__' in x: return {_decode(k, tensors): _decode(v, tensors) for k, v in x['__items__']}
-    return {k: _decode(v, tensors) for k, v in x.items()}
-
-# %% ../nbs/24_outer.ipynb #2f738f67
-def _fsync_dir(d):
-    try:
-        fd = os.open(d, os.O_RDONLY)
-        try: os.fsync(fd)
-        finally: os.close(fd)
-    except OSError: pass
-
-def _step_dirs(root: Path) -> list[Path]:
-    "Complete-looking checkpoint directories `step-NNNNNN`, newest first."
-    return sorted((p for p in root.glob('step-*') if p.is_dir() and p.name[5:].isdigit()), key=lambda p: -int(p.name[5:]))
-
-# %% ../nbs/24_outer.ipynb #f71f291b
-def write_checkpoint(root, name: str, state: dict) -> Path:
-    "Write `state` to `root/name/` (weights.safetensors + state.json): built in a temp directory, renamed into place when complete. Not yet current: see `commit_checkpoint`."
-    root = Path(root); root.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=root, prefix=f'.{name}.', suffix='.tmp'))
-    try:
-        tensors = {}
-        js = _encode(state, tensors, '')
-        wf = tmp/'weights.safetensors'
-        sha = write_safetensors(tensors, wf)
-        meta = dict(format=CKPT_FORMAT, weights=wf.name, weights_bytes=wf.stat().st_size, weights_sha256=sha, state=js)
-        atomic_write_text(tmp/'state.json', json.dumps(meta, indent=1))
-        _fsync_dir(tmp)
-        final = root/name
-        if final.exists(): shutil.rmtree(final)            # complete but never made current (a crash before the commit)
-        os.replace(tmp, final); _fsync_dir(root)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True); raise
-    return final
-
-# %% ../nbs/24_outer.ipynb #5f8d4115
-def commit_checkpoint(root, name: str, keep: int = 2):
-    "Make `root/name` the current checkpoint (atomic rewrite of `root/latest.json`); keep it and the `keep`-1 previous ones, drop the rest."
-    root = Path(root)
-    atomic_write_json(root/'latest.json', dict(checkpoint=name, format=CKPT_FORMAT))
-    n = int(name[5:])
-    for i, old in enumerate([p for p in _step_dirs(root) if int(p.name[5:]) <= n]):
-        if i >= keep: shutil.rmtree(old, ignore_errors=True)
-    for old in [p for p in _step_dirs(root) if int(p.name[5:]) > n] + list(root.glob('.step-*.tmp')):
-        shutil.rmtree(old, ignore_errors=True)         # never made current / left by a crash mid-write
-
-# %% ../nbs/24_outer.ipynb #b563fe05
-def read_checkpoint(path) -> dict:
-    "Load one checkpoint directory, checked (size, sha256, safetensors header); `CheckpointError` naming the file otherwise."
-    from safetensors.torch import load_file
-    path = Path(path); sj = path/'state.json'
-    try: meta = json.loads(sj.read_text())
-    except FileNotFoundError: raise CheckpointError(f"{sj}: missing (an incomplete checkpoint)") from None
-    except (ValueError, UnicodeDecodeError) as e: raise CheckpointError(f"{sj}: not valid JSON, truncated or corrupted ({e})") from None
-    if not isinstance(meta, dict) or meta.get('format') != CKPT_FORMAT:
-        raise CheckpointError(f"{sj}: not a {CKPT_FORMAT} checkpoint")
-    wf = path/meta['weights']
-    size = wf.stat().st_size if wf.exists() else None
-    if size != meta['weights_bytes']:
-        raise CheckpointError(f"{wf}: {'missing' if size is None else f'{size} bytes'}, expected {meta['weights_bytes']}: truncated or incomplete")
-    if file_sha256(wf) != meta['weights_sha256']: raise CheckpointError(f"{wf}: sha256 differs from {sj}: corrupted")
-    try: tensors = load_file(wf)
-    except Exception as e: raise CheckpointError(f"{wf}: not a readable safetensors file ({e})") from None
-    return _decode(meta['state'], tensors)
-
-# %% ../nbs/24_outer.ipynb #27bb9fe3
-def load_latest_checkpoint(root):
-    "The newest checkpoint under `root` that loads: `(state, dir)`, or `(None, None)` if there is none. A damaged one is skipped with a warning naming its file; if all are damaged, `CheckpointError` lists them."
-    root = Path(root)
-    if (root/'state.pt').exists() and not (root/'latest.json').exists():
-        raise CheckpointError(f"{root/'state.pt'}: a checkpoint in the old pickle format, which cannot be loaded safely; start a new run")
-    if not (root/'latest.json').exists(): return None, None      # none was ever made current
-    cands = _step_dirs(root)
-    try:
-        cur = root/json.loads((root/'latest.json').read_text())['checkpoint']
-        cands = [cur] + [p for p in cands if int(p.name[5:]) < int(cur.name[5:])]
-    except (ValueError, KeyError, TypeError) as e:
-        warnings.warn(f"{root/'latest.json'}: unreadable ({e}); trying the checkpoint directories, newest first")
-    errors = []
-    for d in cands:
-        try: return read_checkpoint(d), d
-        except CheckpointError as e:
-            errors.append(str(e)); warnings.warn(f"checkpoint {d.name} skipped: {e}")
-    if errors: raise CheckpointError(f"no loadable checkpoint in {root}: " + '; '.join(errors))
-    return None, None
-
-# %% ../nbs/24_outer.ipynb #9ac032ae
-def teacher_checkpoint_dir(run_dir, step: int) -> Path:
-    "Where `SoarRun` saves the teacher of outer step `step` (one of `teacher_save_steps`)."
-    return Path(run_dir)/'teachers'/f'step_{int(step):04d}'
-
-def teacher_checkpoint(run_dir, step: int | None = None) -> tuple[Path, str | None]:
-    "`(teacher dir, note)`: the teacher after outer step `step` of a run (None: the final one); the note says when it fell back to the final teacher."
-    run_dir = Path(run_dir); final = run_dir/'teacher'
-    if step is None: return final, None
-    d = teacher_checkpoint_dir(run_dir, step)
-    if d.is_dir(): return d, None
-    cfg_file = run_dir/'config.json'
-    T = load_config(cfg_file).outer_steps if cfg_file.exists() else None
-    if T is not None and step == T: return final, None
-    why = (f"the run has {T} outer steps" if T is not None and step > T
-           else "not in the run's teacher_save_steps")
-    return final, f"{run_dir.name}: no teacher of step {step} ({why}); used the final teacher (step {T})"
+__all__ = ['SoarRun', 'reward_questions', 'step_metrics', 'timed']
 
 # %% ../nbs/24_outer.ipynb #c5309494
 class SoarRun:

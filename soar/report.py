@@ -8,7 +8,7 @@ import re, shutil
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from .experiment import run_notebook
+from .notebooks import run_notebook
 from .plots import (method_styles, plot_diversity, plot_pass_at_k, plot_student_trajectories, plot_teacher_dynamics,
                         plot_teacher_kinds, run_color)
 from .utils import atomic_write_text

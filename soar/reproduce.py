@@ -7,7 +7,7 @@ from __future__ import annotations
 import json, time
 from pathlib import Path
 from .evaluation import EvalConfig, eval_schedule, train_steps
-from .experiment import run_notebook
+from .notebooks import run_notebook
 from .report import report_stage
 from .utils import atomic_write_json
 from .plan import (METHOD_KEYS, REPRODUCE_PRESETS, ReproducePlan, STAGES, _PLAN_KNOBS, eval_setup, init_reproduce,

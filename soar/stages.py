@@ -15,7 +15,8 @@ from .diversity import get_embedder, named_embedder, question_diversity, teacher
 from .evaluation import (EvalTask, base_method, hard_only, load_results, ood_method, pq_method, ps_method,
                              real_method, run_evaluation, teacher_method)
 from .executors import ray_map
-from .experiment import resolve_model, resolve_pool, run_filter, run_notebook, run_soar
+from .experiment import resolve_model, resolve_pool, run_filter, run_soar
+from .notebooks import run_notebook
 from .plots import teacher_questions
 from .quality import (Judge, judge_agreement, judge_model, judge_sample, judge_summary, judged, rule_checks,
                           toy_oracle, toy_oracle_quality)
@@ -173,7 +174,7 @@ def pq_wrong_method(pq_sets: list, name: str = 'SOAR-PQ, wrong answers'):
 # %% ../nbs/36_stages.ipynb #ab0baf3e
 def evaluation_jobs(out, ood: bool = False):
     "`(task, config, jobs, skipped)`: the evaluation task and `[(MethodSpec, student seeds)]` of the main (or OOD) table."
-    from soar.outer import teacher_checkpoint   # lazy: soar.outer imports torch, which `soar reproduce --help` does not need
+    from soar.checkpoint import teacher_checkpoint   # lazy: soar.checkpoint imports torch, which `soar reproduce --help` does not need
     out = Path(out); plan = load_plan(out)
     cfg, model, train, test, pool = load_world(out, ood=ood)
     home = soar_config(plan)                    # the world the SOAR runs trained in (their teacher step, their PQ)
@@ -219,7 +220,7 @@ def evaluation_jobs(out, ood: bool = False):
 # %% ../nbs/36_stages.ipynb #ee7edb0d
 def teacher_notes(out) -> dict[str, str]:
     "`{method: note}` for Grounded-T / Intrinsic-T: which teacher step was sampled, and any fallback to the final teacher."
-    from soar.outer import teacher_checkpoint   # lazy: torch (see evaluation_jobs)
+    from soar.checkpoint import teacher_checkpoint   # lazy: torch (see evaluation_jobs)
     out = Path(out); plan = load_plan(out); cfg = soar_config(plan); step = read_teacher_step(plan, cfg)
     notes = {}
     for key, kind, name in (('grounded', 'grounded', 'Grounded-T'), ('intrinsic', 'intrinsic', 'Intrinsic-T')):

@@ -48,7 +48,7 @@ def venv_dir(tmp_path_factory):
 
 def test_pip_install_into_new_venv(venv_dir, tmp_path):
     code = ("import soar, soar.data, soar.grading, soar.prompts, soar.metrics, soar.policy, soar.generation, soar.vllm, soar.rloo, soar.outer, soar.cli;"
-            "from soar.experiment import experiments_dir; print(soar.__file__); print(experiments_dir())")
+            "from soar.notebooks import experiments_dir; print(soar.__file__); print(experiments_dir())")
     r = subprocess.run([str(venv_dir/'bin'/'python'), '-c', code], capture_output=True, text=True, cwd=tmp_path, env=clean_env())
     assert r.returncode == 0, r.stderr[-3000:]
     mod, exp = r.stdout.split()
