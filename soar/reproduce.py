@@ -150,7 +150,7 @@ def reproduce_help() -> str:
               'methods: ' + ', '.join(METHOD_KEYS) + '.', '',
               f"cost: toy, 3 seeds, 2 jobs: about {e['total'] / 60:.0f} min on 2 quiet cores (soar.reproduce.toy_estimate, from the",
               '  unit costs of bench/reproduce/results/reproduce_stages.json, measured on an earlier toy preset; the 5-seed chain of this one,',
-              '  seeds 121-125, took 35 min (fail@128 split cached): bench/toy/results/toy_chains.json);',
+              '  seeds 121-125: its measured time is in bench/toy/results/toy_chains.json);',
               '  the stage times of a finished chain are in its report.',
               f"      paper, 3 seeds: about {g['low']:,.0f}-{g['high']:,.0f} H100-hours: 6 SOAR runs at 4 nodes x 8 H100 x 48-60 h",
               '  each (paper B.9) and 21 fresh students at about 96 GPU-hours each (1 node x 12 h).']
