@@ -228,8 +228,10 @@ def report_figures(data: dict, fig_dir) -> dict[str, Path]:
     if plot_teacher_kinds(data['dynamics'], path=fig_dir/'teacher_kinds', title='What the teachers write, per outer step') is not None:
         figs['teacher_kinds'] = fig_dir/'teacher_kinds.png'
     if div:
-        plot_diversity({m: (div[m]['vendi'], div[m]['vendi_sd'] if np.isfinite(div[m]['vendi_sd']) else div[m]['bootstrap_sd'])
-                        for m in order_methods(div)}, path=fig_dir/'diversity', title='Diversity of the question sets (Vendi)',
+        def _div(d):                                  # per-seed points where there are several seeds, else mean ± SD
+            if len(d.get('per_seed', {})) > 1: return [x['vendi'] for x in d['per_seed'].values()]
+            return (d['vendi'], d['vendi_sd'] if np.isfinite(d['vendi_sd']) else d['bootstrap_sd'])
+        plot_diversity({m: _div(div[m]) for m in order_methods(div)}, path=fig_dir/'diversity', title='Diversity of the question sets (Vendi)',
                         styles=styles)
         figs['diversity'] = fig_dir/'diversity.png'
     return figs
