@@ -79,6 +79,10 @@ class TeacherConfig(LearnerConfig):
                                          "is above this (0.0: some dataset helped the student). A step where every dataset "
                                          "hurt says only which one hurt least, and a teacher that learns from it learns "
                                          "to write questions that do nothing. None: update at every step, as the paper")
+    train_on: str = _f('completion', "which tokens of a teacher sample its RLOO update trains: 'completion' (question and "
+                       "answer, as the paper) or 'question' (up to the closing </question> tag; the reward is about the "
+                       "dataset, and on a tiny teacher its noise on the answer tokens breaks the answers)",
+                       ('completion', 'question'))
     _name = 'teacher'
 
 # %% ../nbs/00a_config.ipynb #c0a1e004

@@ -20,7 +20,7 @@ from .generation import encode_prompt, make_generator
 from .rloo import RLOOUpdater, RLOOConfig, learner_rloo_config, rloo_advantages
 from .inner import InnerSettings, InnerTask, derive_seed, greedy_accuracy, intrinsic_rewards
 from .executors import make_executor
-from .teacher import TeacherCollapse, sample_parsable, sample_teacher, partition   # also importable from here, as before
+from .teacher import TeacherCollapse, sample_parsable, sample_teacher, partition, question_tokens   # also importable from here, as before
 from .checkpoint import save_policy, write_checkpoint, commit_checkpoint, load_latest_checkpoint, teacher_checkpoint_dir
 
 # %% auto #0
@@ -159,6 +159,7 @@ def update_teacher(self:SoarRun, accepted: list, Rk) -> dict:
     P = [list(c.prompt_token_ids) if c.prompt_token_ids is not None else encode_prompt(self.teacher.tokenizer, self.teacher_prompt)
          for (_, _, c) in accepted]
     C = [list(c.token_ids) for (_, _, c) in accepted]
+    if cfg.teacher.train_on == 'question': C = [question_tokens(self.teacher.tokenizer, ids) for ids in C]
     return self.updater.step(P, C, np.repeat(rloo_advantages(np.asarray(Rk, dtype=float)), cfg.n))
 
 # %% ../nbs/24_outer.ipynb #57713e9c

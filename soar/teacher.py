@@ -12,7 +12,7 @@ from .prompts import parse_teacher_output
 from .generation import SamplingParams
 
 # %% auto #0
-__all__ = ['TeacherCollapse', 'sample_parsable', 'sample_teacher', 'partition']
+__all__ = ['TeacherCollapse', 'sample_parsable', 'sample_teacher', 'partition', 'question_tokens']
 
 # %% ../nbs/20_teacher.ipynb #d5c24bd3
 class TeacherCollapse(RuntimeError):
@@ -62,3 +62,14 @@ def partition(accepted, g: int, n: int, step: int) -> list[list[Problem]]:
     "Split g·n accepted (question, answer, completion) triples into g datasets of n `Problem`s, in sampling order."
     return [[Problem(id=f"t{step}-k{k}-{i}", source='teacher', problem=q, answer=a)
              for i, (q, a, _) in enumerate(accepted[k * n:(k + 1) * n])] for k in range(g)]
+
+# %% ../nbs/20_teacher.ipynb #a47e84ad
+def question_tokens(tokenizer, ids: list) -> list:
+    "The shortest prefix of a teacher completion's token `ids` whose text holds the closing `</question>` tag (all of `ids` if none does)."
+    if '</question>' not in tokenizer.decode(ids): return list(ids)
+    lo, hi = 1, len(ids)
+    while lo < hi:                                   # binary search: a prefix holds the tag from some length on
+        mid = (lo + hi) // 2
+        if '</question>' in tokenizer.decode(ids[:mid]): hi = mid
+        else: lo = mid + 1
+    return list(ids[:lo])
