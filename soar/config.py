@@ -149,6 +149,8 @@ class SoarConfig:
     n: int = _f(64, 'questions per dataset')
     r: int = _f(4, 'inner-loop repeats (students) per dataset')
     qr_size: int = _f(64, '|Q_R|: reward questions sampled from D_train each outer step')
+    qr_samples: int = _f(0, "how a student's accuracy on Q_R is measured: 0 = greedy (the paper); k > 0 = the share of right "
+                         "answers among k samples per question at the student's temperature (soar.inner.qr_accuracy)")
     teacher: TeacherConfig = _f(TeacherConfig, 'how the teacher learns: teacher.KEY, see TeacherConfig')
     min_acceptance: float = _f(0.01, 'stop with an error if the teacher acceptance rate stays below this...')
     acceptance_patience: int = _f(3, '...for this many consecutive sampling rounds')
@@ -200,7 +202,7 @@ def validate(c: SoarConfig) -> SoarConfig:
         if getattr(c, k) < 1: raise ConfigError(f"{k}: must be >= 1, got {getattr(c, k)}")
     for k in ('g',):
         if getattr(c, k) < 2: raise ConfigError(f"{k}: RLOO needs a group of at least 2 (leave-one-out baseline), got {getattr(c, k)}")
-    for k in ('lora_rank', 'split_seed', 'fail_temperature'):
+    for k in ('lora_rank', 'split_seed', 'fail_temperature', 'qr_samples'):
         if getattr(c, k) < 0: raise ConfigError(f"{k}: must be >= 0, got {getattr(c, k)}")
     if not 0 <= c.min_acceptance < 1: raise ConfigError(f"min_acceptance: must be in [0, 1), got {c.min_acceptance}")
     bad = [s for s in c.teacher_save_steps if not 1 <= s <= c.outer_steps]

@@ -15,7 +15,7 @@ from .rloo import train_student
 from .utils import derive_seed
 
 # %% auto #0
-__all__ = ['greedy_accuracy', 'InnerSettings', 'InnerTask', 'InnerResult', 'run_inner_loop', 'learnability_reward',
+__all__ = ['greedy_accuracy', 'qr_accuracy', 'InnerSettings', 'InnerTask', 'InnerResult', 'run_inner_loop', 'learnability_reward',
            'intrinsic_rewards']
 
 # %% ../nbs/22_inner.ipynb #376f9750
@@ -28,6 +28,18 @@ def greedy_accuracy(generator, questions, prompts='math', verifier='math', max_n
     ok = [g[0] for g in grades]
     return float(np.mean(ok)), ok
 
+# %% ../nbs/22_inner.ipynb #d6054445
+def qr_accuracy(generator, questions, prompts='math', verifier='math', max_new_tokens: int = 1024, tokenizer=None,
+                samples: int = 0, temperature: float = 1.0) -> tuple[float, list[float]]:
+    "Accuracy on Q_R and per question: greedy (`samples=0`, the paper), else the mean over `samples` seeded samples per question."
+    if samples == 0: return greedy_accuracy(generator, questions, prompts, verifier, max_new_tokens, tokenizer)
+    if not questions: raise ValueError("qr_accuracy: no questions")
+    sp = SamplingParams(n=samples, temperature=temperature, max_new_tokens=max_new_tokens,
+                        seed=derive_seed('qr', *[q.id for q in questions]))
+    grades, _ = generate_and_grade(generator, questions, sp, prompts, verifier, tokenizer)
+    ok = [float(np.mean(g)) for g in grades]
+    return float(np.mean(ok)), ok
+
 # %% ../nbs/22_inner.ipynb #0a28c10b
 @dataclass
 class InnerSettings:
@@ -36,6 +48,7 @@ class InnerSettings:
     prompts: str = 'math'
     verifier: str = 'math'
     median_student: str = 'lower'       # which student's weights the executor keeps (as the promotion picks it)
+    qr_samples: int = 0                 # Q_R accuracy: 0 greedy (the paper), else samples per question (`qr_accuracy`)
 
 @dataclass
 class InnerTask:
@@ -63,7 +76,8 @@ def run_inner_loop(policy, generator, task: InnerTask, baseline_state, q_r, base
     policy.restore(baseline_state)
     logs = train_student(policy, task.questions, task.steps, settings.student, generator=generator, verifier=settings.verifier,
                          prompts=settings.prompts, seed=task.seed, progress=progress)
-    acc, _ = greedy_accuracy(generator, q_r, settings.prompts, settings.verifier, settings.student.max_new_tokens, policy.tokenizer)
+    acc, _ = qr_accuracy(generator, q_r, settings.prompts, settings.verifier, settings.student.max_new_tokens, policy.tokenizer,
+                         settings.qr_samples, settings.student.temperature)
     res = InnerResult(task.k, task.j, acc, acc - base_accuracy, logs, policy.snapshot() if keep_state else None,
                       time.perf_counter() - t0)
     policy.restore(baseline_state)

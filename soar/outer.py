@@ -18,7 +18,7 @@ from .promotion import PromotionState, promotion_step, inner_steps
 from .policy import load_policy
 from .generation import encode_prompt, make_generator
 from .rloo import RLOOUpdater, RLOOConfig, learner_rloo_config, rloo_advantages
-from .inner import InnerSettings, InnerTask, derive_seed, greedy_accuracy, intrinsic_rewards
+from .inner import InnerSettings, InnerTask, derive_seed, greedy_accuracy, qr_accuracy, intrinsic_rewards
 from .executors import make_executor
 from .teacher import TeacherCollapse, sample_parsable, sample_teacher, partition, question_tokens   # also importable from here, as before
 from .checkpoint import save_policy, write_checkpoint, commit_checkpoint, load_latest_checkpoint, teacher_checkpoint_dir
@@ -43,7 +43,8 @@ class SoarRun:
         self.student_gen = make_generator(self.student, backend=cfg.backend)
         self.updater = RLOOUpdater(self.teacher, learner_rloo_config(cfg, 'teacher'))   # the students': the same function
         self.pcfg = copy.copy(cfg.promotion)            # the rule's settings (a copy: a test lowers tau below what a config allows)
-        self.settings = InnerSettings(cfg.student, prompts=cfg.prompt_set, verifier=cfg.grader_name, median_student=cfg.promotion.median_student)
+        self.settings = InnerSettings(cfg.student, prompts=cfg.prompt_set, verifier=cfg.grader_name, median_student=cfg.promotion.median_student,
+                                      qr_samples=cfg.qr_samples)
         self.executor = make_executor(cfg.executor)
         self.promo, self.step, self.low_streak = PromotionState(), 0, 0
         self.baseline = self.student.snapshot()
@@ -112,10 +113,10 @@ def reward_questions(d_train: list, size: int, seed: int, t: int) -> list:
 # %% ../nbs/24_outer.ipynb #0f821aee
 @patch
 def baseline_accuracy(self:SoarRun, q_r: list) -> float:
-    "Acc(θ, Q_R): the baseline student's greedy accuracy on the reward questions (the student is reset to the baseline first)."
+    "Acc(θ, Q_R): the baseline student's accuracy on the reward questions (greedy, or `qr_samples` samples; the student is reset to the baseline first)."
     self.student.restore(self.baseline)
-    acc, _ = greedy_accuracy(self.student_gen, q_r, self.cfg.prompt_set, self.cfg.grader_name, self.cfg.student.max_new_tokens,
-                             self.student.tokenizer)
+    acc, _ = qr_accuracy(self.student_gen, q_r, self.cfg.prompt_set, self.cfg.grader_name, self.cfg.student.max_new_tokens,
+                         self.student.tokenizer, self.cfg.qr_samples, self.cfg.student.temperature)
     return acc
 
 @patch
