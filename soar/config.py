@@ -120,8 +120,7 @@ class SoarConfig:
                       ('transformers', 'vllm', 'auto'))
     precision: typing.Optional[str] = _f(None, "weights and compute (soar.policy): 'fp32'; 'bf16-mixed' = fp32 weights + bf16 autocast; 'bf16' = bf16 weights (refused at lrs bf16 cannot represent). None: from dtype, else 'fp32'",
                                          (None, 'fp32', 'bf16-mixed', 'bf16', 'fp16'))
-    dtype: typing.Optional[str] = _f(None, "legacy: parameter dtype ('float32' = precision 'fp32', 'bfloat16' = 'bf16'); None: from precision",
-                                     (None, 'float32', 'bfloat16', 'float16'))
+    dtype: typing.Optional[str] = _f(None, "legacy: parameter dtype ('float32' = 'fp32', 'bfloat16' = 'bf16'); None: from precision", (None, 'float32', 'bfloat16', 'float16'))
     gradient_checkpointing: bool = _f(False, 'activation checkpointing in the teacher and student updates (less memory, more compute)')
     device: str = _f('cpu', "torch device ('cpu', 'cuda', 'cuda:1', ...)")
     lora_rank: int = _f(0, 'LoRA rank for teacher and student (0 = full fine-tuning, as in the paper)')
@@ -149,8 +148,7 @@ class SoarConfig:
     n: int = _f(64, 'questions per dataset')
     r: int = _f(4, 'inner-loop repeats (students) per dataset')
     qr_size: int = _f(64, '|Q_R|: reward questions sampled from D_train each outer step')
-    qr_samples: int = _f(0, "how a student's accuracy on Q_R is measured: 0 = greedy (the paper); k > 0 = the share of right "
-                         "answers among k samples per question at the student's temperature (soar.inner.qr_accuracy)")
+    qr_samples: int = _f(0, "Q_R accuracy: 0 = greedy (the paper); k > 0 = right answers among k samples per question (soar.inner.qr_accuracy)")
     teacher: TeacherConfig = _f(TeacherConfig, 'how the teacher learns: teacher.KEY, see TeacherConfig')
     min_acceptance: float = _f(0.01, 'stop with an error if the teacher acceptance rate stays below this...')
     acceptance_patience: int = _f(3, '...for this many consecutive sampling rounds')
