@@ -56,7 +56,10 @@ def flat_config(d: dict) -> dict:
     old = {v[0]: k for k, v in LEGACY_KEYS.items() if len(v) == 1}
     out = {k: v for k, v in d.items() if not isinstance(v, dict)}
     for name in ('student', 'teacher', 'promotion'):
-        for k, v in d[name].items(): out[old.get(f'{name}.{k}', 'beta')] = v      # student.beta: the earlier `beta`
+        for k, v in d[name].items():
+            if f'{name}.{k}' in old: out[old[f'{name}.{k}']] = v
+            elif k == 'beta': out['beta'] = v                                   # student.beta: the earlier `beta`
+            # a key added after the flat era (teacher.train_on) is not in an older config: resuming takes its default
     return out
 
 def test_resume_takes_an_older_flat_config(tmp_path):
