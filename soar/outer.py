@@ -18,7 +18,7 @@ from .promotion import PromotionState, promotion_step, inner_steps
 from .policy import load_policy
 from .generation import encode_prompt, make_generator
 from .rloo import RLOOUpdater, RLOOConfig, learner_rloo_config, rloo_advantages
-from .inner import InnerSettings, InnerTask, derive_seed, greedy_accuracy, qr_accuracy, intrinsic_rewards
+from .inner import InnerSettings, InnerTask, derive_seed, qr_accuracy, intrinsic_rewards
 from .executors import make_executor
 from .teacher import TeacherCollapse, sample_parsable, sample_teacher, partition, question_tokens   # also importable from here, as before
 from .checkpoint import save_policy, write_checkpoint, commit_checkpoint, load_latest_checkpoint, teacher_checkpoint_dir

@@ -17,11 +17,11 @@ from pathlib import Path
 def dataset_rows(run_dir) -> list[dict]:
     "One row per dataset of each step before any gain: its reward and what it holds."
     from soar.toy import toy_question_kind, toy_answer
+    from soar.utils import read_jsonl
     d, rows = Path(run_dir), []
-    for line in (d / 'metrics.jsonl').read_text().splitlines():
-        r = json.loads(line)
+    for r in read_jsonl(d / 'metrics.jsonl'):
         if r.get('dataset_rewards') is None or r['base_accuracy'] > 0: continue
-        qs = [json.loads(x) for x in (d / 'teacher_samples' / f"step_{r['step']:04d}.jsonl").read_text().splitlines()]
+        qs = read_jsonl(d / 'teacher_samples' / f"step_{r['step']:04d}.jsonl")
         for k, R in enumerate(r['dataset_rewards']):
             ds = [q for q in qs if q['dataset'] == k]
             kinds = collections.Counter(toy_question_kind(q['question']) for q in ds)

@@ -3,7 +3,7 @@
 No student is trained: each outer step samples g*n teacher questions as a SOAR run does, splits them into g datasets,
 and rewards each dataset by what it holds (`--reward stones`: its share of stepping stones with a right answer;
 `--reward step`: 1 if it holds at least `--min-stones` right stones, else 0, like a grounded reward that only sees a
-dataset with enough stones). Then one RLOO update of the teacher with the toy preset's settings (`--set` overrides).
+dataset with enough stones). Then one RLOO update of the teacher with the toy preset's settings (`--set` overrides), through `SoarRun.update_teacher` (the run's own sampling and update).
 Per step: the shares of each kind of question (soar.toy.toy_teacher_profile). An upper bound on what a grounded
 teacher can learn in T outer steps: the real reward is noisier. Not a test: nothing is asserted.
 
@@ -29,27 +29,21 @@ def main():
     ap.add_argument('--set', nargs='*', default=[], help='toy preset overrides, key=value')
     ap.add_argument('--out', default='bench/toy/results/toy_teacher_speed.json')
     a = ap.parse_args()
-    import numpy as np, torch
+    import tempfile, numpy as np, torch
     torch.set_num_threads(int(os.environ['OMP_NUM_THREADS']))
     from soar.config import make_config, parse_overrides
-    from soar.toy import toy_model_path, toy_teacher_profile, toy_question_kind, toy_answer
-    from soar.policy import load_policy
-    from soar.generation import make_generator, encode_prompt
-    from soar.prompts import format_teacher
-    from soar.rloo import RLOOUpdater, learner_rloo_config, rloo_advantages
-    from soar.teacher import sample_teacher, partition, question_tokens
-    cfg = make_config('toy', **parse_overrides(a.set), seed=a.seed)
-    teacher = load_policy(a.model or toy_model_path(), lora=({'r': a.lora} if a.lora else None))
-    gen = make_generator(teacher, backend=cfg.backend)
-    rc = learner_rloo_config(cfg, 'teacher')
-    if a.adam_eps is not None: rc.adam_eps = a.adam_eps
-    upd = RLOOUpdater(teacher, rc)
-    prompt = format_teacher(cfg.prompts, teacher.tokenizer)
+    from soar.toy import toy_model_path, toy_problems, toy_teacher_profile, toy_question_kind, toy_answer
+    from soar.outer import SoarRun
+    cfg = make_config('toy', **parse_overrides(a.set), seed=a.seed, model=str(a.model or toy_model_path()), lora_rank=a.lora,
+                      **{'teacher.min_gain': 'none'}, **({'teacher.train_on': 'question'} if a.question_only else {}))
+    tmp = tempfile.TemporaryDirectory()       # the run's teacher samples and config; no student is trained
+    run = SoarRun(cfg, cfg.model, toy_problems('add7', 8), tmp.name, progress=False)
+    if a.adam_eps is not None:
+        for grp in run.updater.opt.param_groups: grp['eps'] = a.adam_eps
     def stones(ds): return sum(toy_question_kind(q.problem) == 'stone' and q.answer.strip() == toy_answer(q.problem) for q in ds)
     rows, t0 = [], time.perf_counter()
     for t in range(a.steps + 1):
-        accepted, stats, _ = sample_teacher(gen, prompt, cfg, t, cfg.verifier)
-        datasets = partition(accepted, cfg.g, cfg.n, t)
+        accepted, datasets, _ = run.sample_datasets(t)      # as an outer step samples them
         s = [stones(ds) for ds in datasets]
         if a.reward == 'stones': R = [x / cfg.n for x in s]
         elif a.reward == 'step': R = [float(x >= a.min_stones) for x in s]
@@ -57,11 +51,7 @@ def main():
         prof = toy_teacher_profile([q for ds in datasets for q in ds])
         row = dict(step=t, stones_per_dataset=s, reward=R, **{k: round(v, 4) for k, v in prof.items()})
         if t < a.steps:     # the last sample only measures
-            P = [list(c.prompt_token_ids) if c.prompt_token_ids is not None else encode_prompt(teacher.tokenizer, prompt)
-                 for (_, _, c) in accepted]
-            C = [list(c.token_ids) for (_, _, c) in accepted]
-            if a.question_only: C = [question_tokens(teacher.tokenizer, ids) for ids in C]
-            st = upd.step(P, C, np.repeat(rloo_advantages(np.asarray(R)), cfg.n))
+            st = run.update_teacher(accepted, R)             # the outer loop's teacher update (teacher.train_on applies)
             row.update(kl=round(st['kl'], 5), grad_norm=round(st['grad_norm'], 4))
         rows.append(row)
         print(json.dumps(row), flush=True)
