@@ -263,7 +263,8 @@ PRESETS: dict[str, dict] = {
     'toy': dict(model='toy', prompts='toy', verifier='integer', dataset='toy', toy_family='add7', max_pool=64,
                 fail_k=128, fail_max_new_tokens=96, outer_steps=8, g=4, n=16, r=1, qr_size=24, inner_steps=8,
                 inner_steps_after_promotion=10, promotion=dict(tau=0.01),
-                teacher=dict(lr=1e-4, warmup_steps=0, schedule='constant', min_gain=0.0, micro_batch_size=64, max_new_tokens=144),
+                teacher=dict(lr=3e-4, warmup_steps=0, schedule='constant', min_gain=0.0, micro_batch_size=64, max_new_tokens=144,
+                             train_on='question'),
                 student=dict(batch_size=16, group_size=4, lr=2e-4, max_new_tokens=96, micro_batch_size=64)),
 }
 

@@ -95,8 +95,9 @@ def from_dict(cls:ReproducePlan, d: dict) -> 'ReproducePlan':
 # %% ../nbs/35_plan.ipynb #16c24786
 REPRODUCE_PRESETS: dict[str, dict] = {
     'toy': dict(soar=dict(), intrinsic=dict(),                  # grounded and learnability runs: the preset's 8 outer steps
-                eval=dict(steps=16, eval_every=8, smooth_window=5, avg_window=8, warmup_steps=0),   # students: the inner loop's
+                eval=dict(steps=8, eval_every=4, smooth_window=3, avg_window=4, warmup_steps=0),   # students: the inner loop's, and its 8 steps
                 reference_k=128, ood='add8', diversity_size=128, diversity_repeats=100,
+                students_per=dict(pq=3, grounded=3, base_t=3, intrinsic=3),     # B.8: 2-3 students per teacher, 3 per PQ set
                 methods=METHOD_KEYS),                                   # + PQ with wrong answers (the toy oracle knows them)
     'smollm2-cpu': dict(soar=dict(), intrinsic=dict(intrinsic_samples=4),
                         eval=dict(steps=4, eval_every=2, n_samples=4, ks=(1, 2, 4), n_teacher_questions=8,

@@ -16,10 +16,11 @@ TINY_RUN = {'fail_k': '8', 'max_pool': '16', 'g': '2', 'n': '8', 'r': '1', 'qr_s
             'inner_steps_after_promotion': '2', 'student_batch': '4', 'student_group': '4', 'outer_steps': '2',
             'promotion.window': '1', 'promotion.tau': '0'}
 # ... and of a tiny `soar reproduce` chain: Intrinsic-T with 4 samples, fresh students of 2 RLOO steps evaluated at
-# steps 0 and 2 with 32 samples, 8 questions per teacher, a reference of 8, small Vendi bootstraps.
+# steps 0 and 2 with 32 samples, 8 questions per teacher, one student per teacher seed, a reference of 8, small Vendi
+# bootstraps.
 TINY_CHAIN = {**TINY_RUN, 'intrinsic.intrinsic_samples': '4', 'eval.steps': '2', 'eval.eval_every': '2',
-              'eval.n_samples': '32', 'eval.n_teacher_questions': '8', 'reference_k': '8', 'diversity_size': '16',
-              'diversity_repeats': '5'}
+              'eval.n_samples': '32', 'eval.n_teacher_questions': '8', 'students_per': '{}', 'reference_k': '8',
+              'diversity_size': '16', 'diversity_repeats': '5'}
 
 
 def tiny_settings(changes: dict | None = None, chain: bool = False) -> dict:

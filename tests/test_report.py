@@ -205,7 +205,7 @@ def _record(method: str, seed: int, p1: float, p32: float, train: bool = True) -
 def make_fixture(out: Path, case: str) -> Path:
     "A reproduction directory with the evaluation and analysis outputs of `case`, written by hand."
     c = CASES[case]
-    init_reproduce(out, make_plan('toy', SEEDS, {'methods': 'base,hard,pq,ood', 'ood': 'add8'}))
+    init_reproduce(out, make_plan('toy', SEEDS, {'methods': 'base,hard,pq,ood', 'ood': 'add8', 'students_per': '{}'}))
     recs = [_record('Base model', s, .005, .05, train=False) for s in SEEDS]
     recs += [_record('Hard-Only', s, *c['hard'][s]) for s in SEEDS]
     if c['pq']: recs += [_record('SOAR-PQ', s, *c['pq'][s]) for s in SEEDS]
