@@ -64,9 +64,12 @@ def flat_config(d: dict) -> dict:
 
 def test_resume_takes_an_older_flat_config(tmp_path):
     "A run directory of an earlier version (flat teacher_* / student_* / tau keys) resumes with the same --set values."
-    r = tmp_path/'r'; p = soar_run(r); out, _ = p.communicate(timeout=1200); assert p.returncode == 0, out[-3000:]
+    whole = ('--set', 'teacher.train_on=completion')     # the flat era had no question-only teacher update
+    r = tmp_path/'r'; p = soar_run(r, *whole); out, _ = p.communicate(timeout=1200); assert p.returncode == 0, out[-3000:]
     d = json.loads((r/'config.json').read_text()); assert d['teacher']['lr'] == 3e-4 and d['promotion']['tau'] == 0.0
     flat = flat_config(d); assert flat['teacher_lr'] == 3e-4 and flat['tau'] == 0.0 and 'teacher' not in flat
     (r/'config.json').write_text(json.dumps(flat))
-    p = soar_run(r, '--resume'); out, _ = p.communicate(timeout=1200); assert p.returncode == 0, out[-3000:]
+    p = soar_run(r, '--resume'); out, _ = p.communicate(timeout=1200)        # today's preset trains questions only
+    assert p.returncode != 0 and 'teacher.train_on' in out and 'config differs' in out
+    p = soar_run(r, '--resume', *whole); out, _ = p.communicate(timeout=1200); assert p.returncode == 0, out[-3000:]
     assert json.loads((r/'config.json').read_text()) == d                       # loaded to the same config, written nested
