@@ -66,13 +66,13 @@ def main():
         d = Path(a.root) / f'{mode}-{seed}'
         t0 = time.perf_counter()
         s = run_soar('toy', dict(sets, teacher_mode=mode, seed=seed), d, resume=(d / 'config.json').exists(), progress=False)
-        df = pd.DataFrame(steps(d))
+        rows = steps(d); df = pd.DataFrame(rows)
         res['runs'].append(dict(label=a.label, mode=mode, seed=int(seed), overrides=sets, promotions=s['promotions'],
                                 stage_accuracy=[round(x['d_train_accuracy'], 3) for x in s['stage_accuracy']],
                                 seconds=round(time.perf_counter() - t0), load=os.getloadavg()[0],
                                 date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
                                 machine=platform.processor() or platform.machine(),
-                                steps=steps(d)))
+                                steps=rows))
         out.parent.mkdir(parents=True, exist_ok=True); out.write_text(json.dumps(res, indent=1))
         print(f"{d}: {res['runs'][-1]['seconds']} s, promotions {s['promotions']}", flush=True)
         print(df.round(3).to_string(index=False), flush=True)
